@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place where differences between kernel versions are handled.
+ *
+ * Every decision below is taken on a HAVE_* macro produced by
+ * scripts/compat-probe, which compiles a small test against the target
+ * kernel; nothing tests version numbers. Helpers that newer kernels provide
+ * are re-implemented here under their upstream names so that the rest of
+ * the module reads like code for a current kernel.
+ */
+#ifndef IOMMUFD_EMU_COMPAT_H
+#define IOMMUFD_EMU_COMPAT_H
+
+#include <linux/interval_tree.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+
+#include "generated/probes.h"
+
+#ifndef HAVE_INTERVAL_TREE_SPAN_ITER
+/*
+ * Linux 6.2 added an iterator that walks [first, last] of an interval tree
+ * as alternating "hole" and "used" spans, merging overlapping nodes. 6.1
+ * lacks it; this is our own implementation with the same interface.
+ */
+struct interval_tree_span_iter {
+	/* private */
+	struct interval_tree_node *next_node;
+	unsigned long next_index;
+	unsigned long first_index;
+	unsigned long last_index;
+	/* public */
+	union {
+		unsigned long start_hole;
+		unsigned long start_used;
+	};
+	union {
+		unsigned long last_hole;
+		unsigned long last_used;
+	};
+	/* 1 for a hole, 0 for a used span, -1 once the walk is over */
+	int is_hole;
+};
+
+static inline void interval_tree_span_iter_next(struct interval_tree_span_iter *iter)
+{
+	struct interval_tree_node *node = iter->next_node;
+	unsigned long end;
+
+	/* The previous span ended at last_index: nothing is left. */
+	if (iter->is_hole != -1 && iter->last_hole == iter->last_index) {
+		iter->is_hole = -1;
+		return;
+	}
+	if (iter->is_hole != -1)
+		iter->next_index = iter->last_hole + 1;
+
+	if (!node || node->start > iter->next_index) {
+		iter->is_hole = 1;
+		iter->start_hole = iter->next_index;
+		iter->last_hole = node ? node->start - 1 : iter->last_index;
+		return;
+	}
+
+	/* Merge every node that overlaps or touches the span being built. */
+	end = node->last;
+	while ((node = interval_tree_iter_next(node, iter->first_index,
+					       iter->last_index))) {
+		if (end != ULONG_MAX && node->start > end + 1)
+			break;
+		end = max(end, node->last);
+	}
+	iter->next_node = node;
+	iter->is_hole = 0;
+	iter->start_used = iter->next_index;
+	iter->last_used = min(end, iter->last_index);
+}
+
+static inline void
+interval_tree_span_iter_first(struct interval_tree_span_iter *iter,
+			      struct rb_root_cached *itree,
+			      unsigned long first_index,
+			      unsigned long last_index)
+{
+	iter->first_index = first_index;
+	iter->last_index = last_index;
+	iter->next_index = first_index;
+	iter->next_node = interval_tree_iter_first(itree, first_index,
+						   last_index);
+	iter->is_hole = -1;
+	interval_tree_span_iter_next(iter);
+}
+
+static inline bool
+interval_tree_span_iter_done(struct interval_tree_span_iter *iter)
+{
+	return iter->is_hole == -1;
+}
+
+static inline struct interval_tree_span_iter *
+interval_tree_span_iter_start(struct interval_tree_span_iter *iter,
+			      struct rb_root_cached *itree,
+			      unsigned long first_index,
+			      unsigned long last_index)
+{
+	interval_tree_span_iter_first(iter, itree, first_index, last_index);
+	return iter;
+}
+
+#define interval_tree_for_each_span(span, itree, first_index, last_index)     \
+	for (struct interval_tree_span_iter *_span_it =                        \
+		     interval_tree_span_iter_start(span, itree, first_index,   \
+						   last_index);                \
+	     !interval_tree_span_iter_done(_span_it);                          \
+	     interval_tree_span_iter_next(_span_it))
+#endif /* HAVE_INTERVAL_TREE_SPAN_ITER */
+
+/* Linux 6.5 removed the vmas argument of pin_user_pages_remote(). */
+static inline long compat_pin_user_pages_remote(struct mm_struct *mm,
+						unsigned long start,
+						unsigned long nr_pages,
+						unsigned int gup_flags,
+						struct page **pages,
+						int *locked)
+{
+#ifdef HAVE_PIN_USER_PAGES_REMOTE_NO_VMAS
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     locked);
+#else
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL, locked);
+#endif
+}
+
+#endif /* IOMMUFD_EMU_COMPAT_H */
