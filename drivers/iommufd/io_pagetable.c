@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IO page table of an IOAS: which IOVA ranges map which memory.
+ *
+ * Areas live in an interval tree keyed by IOVA. Creating a mapping is done
+ * in two steps so the iova_rwsem is never held while memory is touched:
+ * the area is first inserted with pages == NULL, which claims its IOVA
+ * range, and is completed (pages set) once everything that can fail has
+ * succeeded. An area without pages is busy: unmap refuses it with EBUSY.
+ *
+ * Lock order: iova_rwsem -> iopt_pages::mutex.
+ */
+#include <linux/file.h>
+#include <linux/log2.h>
+#include <linux/slab.h>
+#include <linux/iommu.h>
+
+#include "iommufd_private.h"
+
+struct iopt_area *iopt_area_iter_first(struct io_pagetable *iopt,
+				       unsigned long start, unsigned long last)
+{
+	struct interval_tree_node *node;
+
+	node = interval_tree_iter_first(&iopt->area_itree, start, last);
+	return node ? container_of(node, struct iopt_area, node) : NULL;
+}
+
+struct iopt_area *iopt_area_iter_next(struct iopt_area *area,
+				      unsigned long start, unsigned long last)
+{
+	struct interval_tree_node *node;
+
+	node = interval_tree_iter_next(&area->node, start, last);
+	return node ? container_of(node, struct iopt_area, node) : NULL;
+}
+
+void iopt_init_table(struct io_pagetable *iopt)
+{
+	init_rwsem(&iopt->iova_rwsem);
+	iopt->area_itree = RB_ROOT_CACHED;
+	iopt->allowed_itree = RB_ROOT_CACHED;
+	iopt->reserved_itree = RB_ROOT_CACHED;
+	/* With nothing attached any byte-granular IOVA is acceptable. */
+	iopt->iova_alignment = 1;
+	INIT_LIST_HEAD(&iopt->access_list);
+	mutex_init(&iopt->access_lock);
+}
+
+static void iopt_free_tree(struct rb_root_cached *itree)
+{
+	struct interval_tree_node *node;
+
+	while ((node = interval_tree_iter_first(itree, 0, ULONG_MAX))) {
+		interval_tree_remove(node, itree);
+		/* Both allowed and reserved nodes embed the node first */
+		kfree(node);
+	}
+}
+
+void iopt_destroy_table(struct io_pagetable *iopt)
+{
+	BUILD_BUG_ON(offsetof(struct iopt_allowed, node) != 0);
+	BUILD_BUG_ON(offsetof(struct iopt_reserved, node) != 0);
+
+	iopt_free_tree(&iopt->allowed_itree);
+	iopt_free_tree(&iopt->reserved_itree);
+	WARN_ON(!RB_EMPTY_ROOT(&iopt->area_itree.rb_root));
+	WARN_ON(!list_empty(&iopt->access_list));
+	mutex_destroy(&iopt->access_lock);
+}
+
+/*
+ * Is [*start, last] able to hold @length bytes at an IOVA that is aligned
+ * to @align and keeps the sub-page offset @page_offset? Moves *start to
+ * the candidate when it is.
+ */
+static bool iova_fits(unsigned long *start, unsigned long last,
+		      unsigned long length, unsigned long align,
+		      unsigned long page_offset)
+{
+	unsigned long candidate;
+
+	if (check_add_overflow(*start, align - 1, &candidate))
+		return false;
+	candidate &= ~(align - 1);
+	candidate |= page_offset;
+	if (candidate > last || last - candidate < length - 1)
+		return false;
+	*start = candidate;
+	return true;
+}
+
+/* First free IOVA in [first, last] that is neither reserved nor mapped */
+static bool iopt_find_hole(struct io_pagetable *iopt, unsigned long first,
+			   unsigned long last, unsigned long length,
+			   unsigned long align, unsigned long page_offset,
+			   unsigned long *iova)
+{
+	struct interval_tree_span_iter reserved;
+
+	interval_tree_for_each_span(&reserved, &iopt->reserved_itree, first,
+				    last) {
+		struct interval_tree_span_iter mapped;
+
+		if (!reserved.is_hole)
+			continue;
+		interval_tree_for_each_span(&mapped, &iopt->area_itree,
+					    reserved.start_hole,
+					    reserved.last_hole) {
+			unsigned long start = mapped.start_hole;
+
+			if (!mapped.is_hole)
+				continue;
+			if (iova_fits(&start, mapped.last_hole, length, align,
+				      page_offset)) {
+				*iova = start;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * Choose an IOVA for a new mapping of @length bytes whose memory starts at
+ * @addr. Keeping the alignment of @addr (up to a huge page) lets a later
+ * IOMMU use large pages for it. Page 0 and the last page are never handed
+ * out, so that an IOVA of 0 can stay "no address" for userspace.
+ */
+static int iopt_alloc_iova(struct io_pagetable *iopt, unsigned long *iova,
+			   unsigned long addr, unsigned long length)
+{
+	unsigned long page_offset = offset_in_page(addr);
+	struct interval_tree_span_iter allowed;
+	unsigned long align;
+
+	lockdep_assert_held(&iopt->iova_rwsem);
+
+	if (length == 0 || length >= ULONG_MAX / 2)
+		return -EOVERFLOW;
+
+	align = roundup_pow_of_two(length);
+	if (addr)
+		align = min_t(unsigned long, align, 1UL << __ffs(addr));
+	align = min_t(unsigned long, align, HPAGE_PMD_SIZE);
+	if (align < iopt->iova_alignment)
+		return -EINVAL;
+
+	if (RB_EMPTY_ROOT(&iopt->allowed_itree.rb_root))
+		return iopt_find_hole(iopt, PAGE_SIZE, ULONG_MAX - PAGE_SIZE,
+				      length, align, page_offset, iova) ?
+			       0 : -ENOSPC;
+
+	interval_tree_for_each_span(&allowed, &iopt->allowed_itree, PAGE_SIZE,
+				    ULONG_MAX - PAGE_SIZE) {
+		if (allowed.is_hole)
+			continue;
+		if (iopt_find_hole(iopt, allowed.start_used, allowed.last_used,
+				   length, align, page_offset, iova))
+			return 0;
+	}
+	return -ENOSPC;
+}
+
+/* Can a mapping be placed at the caller's fixed IOVA? */
+static int iopt_check_iova(struct io_pagetable *iopt, unsigned long iova,
+			   unsigned long length)
+{
+	unsigned long last;
+
+	lockdep_assert_held(&iopt->iova_rwsem);
+
+	if (iova & (iopt->iova_alignment - 1))
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	if (interval_tree_iter_first(&iopt->reserved_itree, iova, last))
+		return -EINVAL;
+	if (interval_tree_iter_first(&iopt->area_itree, iova, last))
+		return -EEXIST;
+	return 0;
+}
+
+/*
+ * One slice of memory to be mapped: @length bytes of @pages starting at
+ * byte @start_byte (counted from the first page of @pages).
+ */
+struct iopt_slice {
+	struct list_head next;
+	struct iopt_pages *pages;
+	struct iopt_area *area;
+	unsigned long start_byte;
+	unsigned long length;
+};
+
+static void iopt_free_slices(struct list_head *slices)
+{
+	struct iopt_slice *slice, *tmp;
+
+	list_for_each_entry_safe(slice, tmp, slices, next) {
+		if (slice->pages)
+			iopt_put_pages(slice->pages);
+		kfree(slice->area);
+		list_del(&slice->next);
+		kfree(slice);
+	}
+}
+
+static unsigned long iopt_slice_addr(struct iopt_slice *slice)
+{
+	struct iopt_pages *pages = slice->pages;
+
+	if (pages->type == IOPT_ADDRESS_USER)
+		return (unsigned long)pages->uptr + slice->start_byte;
+	return pages->start + slice->start_byte;
+}
+
+static int iopt_insert_area(struct io_pagetable *iopt, struct iopt_slice *slice,
+			    unsigned long iova, int iommu_prot)
+{
+	struct iopt_area *area = slice->area;
+	unsigned long last_byte;
+
+	if ((iommu_prot & IOMMU_WRITE) && !slice->pages->writable)
+		return -EPERM;
+
+	area->iommu_prot = iommu_prot;
+	area->page_offset = offset_in_page(slice->start_byte);
+	if (area->page_offset & (iopt->iova_alignment - 1))
+		return -EINVAL;
+
+	area->node.start = iova;
+	if (check_add_overflow(iova, slice->length - 1, &area->node.last))
+		return -EOVERFLOW;
+	area->pages_node.start = slice->start_byte / PAGE_SIZE;
+	if (check_add_overflow(slice->start_byte, slice->length - 1,
+			       &last_byte))
+		return -EOVERFLOW;
+	area->pages_node.last = last_byte / PAGE_SIZE;
+	if (WARN_ON(area->pages_node.last >= slice->pages->npages))
+		return -EOVERFLOW;
+
+	area->iopt = iopt;
+	interval_tree_insert(&area->node, &iopt->area_itree);
+	return 0;
+}
+
+/*
+ * Map the slices back to back at *iova (or at an IOVA chosen here). On
+ * success the slices' pages and areas now belong to the io_pagetable.
+ */
+static int iopt_map_slices(struct io_pagetable *iopt, struct list_head *slices,
+			   unsigned long length, unsigned long *iova,
+			   int iommu_prot, bool alloc_iova)
+{
+	struct iopt_slice *slice;
+	unsigned long cur;
+	int rc;
+
+	list_for_each_entry(slice, slices, next) {
+		slice->area = kzalloc(sizeof(*slice->area), GFP_KERNEL_ACCOUNT);
+		if (!slice->area)
+			return -ENOMEM;
+	}
+
+	down_write(&iopt->iova_rwsem);
+	if (!length || (length & (iopt->iova_alignment - 1))) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+
+	if (alloc_iova) {
+		slice = list_first_entry(slices, struct iopt_slice, next);
+		rc = iopt_alloc_iova(iopt, iova, iopt_slice_addr(slice),
+				     length);
+	} else {
+		rc = iopt_check_iova(iopt, *iova, length);
+	}
+	if (rc)
+		goto out_unlock;
+
+	cur = *iova;
+	list_for_each_entry(slice, slices, next) {
+		rc = iopt_insert_area(iopt, slice, cur, iommu_prot);
+		if (rc)
+			goto out_remove;
+		cur += slice->length;
+	}
+
+	/*
+	 * Nothing left can fail: publish the areas. Later layers fill IOMMU
+	 * domains between the insert above and this point.
+	 */
+	list_for_each_entry(slice, slices, next) {
+		slice->area->pages = slice->pages;
+		slice->pages = NULL;
+		slice->area = NULL;
+	}
+	up_write(&iopt->iova_rwsem);
+	return 0;
+
+out_remove:
+	list_for_each_entry(slice, slices, next) {
+		if (!slice->area->iopt)
+			break;
+		interval_tree_remove(&slice->area->node, &iopt->area_itree);
+	}
+out_unlock:
+	up_write(&iopt->iova_rwsem);
+	return rc;
+}
+
+static int iopt_map_one(struct io_pagetable *iopt, struct iopt_pages *pages,
+			unsigned long start_byte, unsigned long length,
+			unsigned long *iova, int iommu_prot, bool alloc_iova)
+{
+	struct iopt_slice *slice;
+	LIST_HEAD(slices);
+	int rc;
+
+	slice = kzalloc(sizeof(*slice), GFP_KERNEL_ACCOUNT);
+	if (!slice) {
+		iopt_put_pages(pages);
+		return -ENOMEM;
+	}
+	slice->pages = pages;
+	slice->start_byte = start_byte;
+	slice->length = length;
+	list_add(&slice->next, &slices);
+
+	rc = iopt_map_slices(iopt, &slices, length, iova, iommu_prot,
+			     alloc_iova);
+	iopt_free_slices(&slices);
+	return rc;
+}
+
+int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, void __user *uptr,
+			unsigned long length, int iommu_prot, bool alloc_iova)
+{
+	struct iopt_pages *pages;
+
+	pages = iopt_alloc_user_pages(ictx, uptr, length,
+				      iommu_prot & IOMMU_WRITE);
+	if (IS_ERR(pages))
+		return PTR_ERR(pages);
+	return iopt_map_one(iopt, pages, offset_in_page(uptr), length, iova,
+			    iommu_prot, alloc_iova);
+}
+
+int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, int fd, unsigned long start,
+			unsigned long length, int iommu_prot, bool alloc_iova)
+{
+	struct iopt_pages *pages;
+	struct file *file;
+
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	pages = iopt_alloc_file_pages(ictx, file, start, length,
+				      iommu_prot & IOMMU_WRITE);
+	fput(file);
+	if (IS_ERR(pages))
+		return PTR_ERR(pages);
+	return iopt_map_one(iopt, pages, offset_in_page(start), length, iova,
+			    iommu_prot, alloc_iova);
+}
+
+/*
+ * Collect the memory behind [iova, iova + length) of @src as slices. The
+ * range must be covered by areas without gaps; it may start and end
+ * inside areas.
+ */
+static int iopt_get_slices(struct io_pagetable *src, unsigned long iova,
+			   unsigned long length, struct list_head *slices)
+{
+	unsigned long last, cur = iova;
+	struct iopt_area *area;
+	bool covered = false;
+	int rc = 0;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+
+	down_read(&src->iova_rwsem);
+	for (area = iopt_area_iter_first(src, iova, last); area;
+	     area = iopt_area_iter_next(area, iova, last)) {
+		unsigned long slice_last = min(last, iopt_area_last_iova(area));
+		struct iopt_slice *slice;
+
+		if (iopt_area_iova(area) > cur || !area->pages) {
+			rc = -ENOENT;
+			break;
+		}
+		slice = kzalloc(sizeof(*slice), GFP_KERNEL_ACCOUNT);
+		if (!slice) {
+			rc = -ENOMEM;
+			break;
+		}
+		slice->pages = area->pages;
+		kref_get(&slice->pages->kref);
+		slice->start_byte = cur - iopt_area_iova(area) +
+				    area->page_offset +
+				    area->pages_node.start * PAGE_SIZE;
+		slice->length = slice_last - cur + 1;
+		list_add_tail(&slice->next, slices);
+		if (slice_last == last) {
+			covered = true;
+			break;
+		}
+		cur = slice_last + 1;
+	}
+	if (!rc && !covered)
+		rc = -ENOENT;
+	up_read(&src->iova_rwsem);
+	if (rc)
+		iopt_free_slices(slices);
+	return rc;
+}
+
+/**
+ * iopt_copy_range() - map memory already mapped in one IOAS into another
+ * @dst: destination
+ * @src: source
+ * @src_iova: start of the source range
+ * @length: its length; it must be fully mapped in @src
+ * @dst_iova: fixed destination IOVA, or where the chosen one is returned
+ * @iommu_prot: permissions of the new mapping
+ * @alloc_iova: choose the destination IOVA
+ *
+ * The new areas share the source's iopt_pages, so nothing is pinned twice.
+ *
+ * Return: 0 or a negative errno.
+ */
+int iopt_copy_range(struct io_pagetable *dst, struct io_pagetable *src,
+		    unsigned long src_iova, unsigned long length,
+		    unsigned long *dst_iova, int iommu_prot, bool alloc_iova)
+{
+	LIST_HEAD(slices);
+	int rc;
+
+	rc = iopt_get_slices(src, src_iova, length, &slices);
+	if (rc)
+		return rc;
+	rc = iopt_map_slices(dst, &slices, length, dst_iova, iommu_prot,
+			     alloc_iova);
+	iopt_free_slices(&slices);
+	return rc;
+}
+
+static int iopt_unmap_range(struct io_pagetable *iopt, unsigned long start,
+			    unsigned long last, unsigned long *unmapped)
+{
+	unsigned long unmapped_bytes = 0;
+	unsigned int tries = 0;
+	struct iopt_area *area;
+	int rc = 0;
+
+again:
+	down_write(&iopt->iova_rwsem);
+	while ((area = iopt_area_iter_first(iopt, start, last))) {
+		unsigned long area_first = iopt_area_iova(area);
+		unsigned long area_last = iopt_area_last_iova(area);
+		struct iopt_pages *pages;
+
+		/* Another thread is still creating or removing it */
+		if (!area->pages) {
+			rc = -EBUSY;
+			break;
+		}
+		/* Unmap never splits an area */
+		if (area_first < start || area_last > last) {
+			rc = -ENOENT;
+			break;
+		}
+		if (area_first != start)
+			tries = 0;
+
+		if (atomic_read(&area->num_accesses)) {
+			/* Ask in-kernel users to let go, then look again. */
+			start = area_first;
+			area->prevent_access = true;
+			up_write(&iopt->iova_rwsem);
+			iommufd_access_notify_unmap(iopt, area_first,
+						    iopt_area_length(area));
+			if (WARN_ON(++tries > 100)) {
+				rc = -EDEADLOCK;
+				goto out_unmapped;
+			}
+			goto again;
+		}
+
+		pages = area->pages;
+		area->pages = NULL;
+		interval_tree_remove(&area->node, &iopt->area_itree);
+		up_write(&iopt->iova_rwsem);
+
+		kfree(area);
+		iopt_put_pages(pages);
+		unmapped_bytes += area_last - area_first + 1;
+
+		down_write(&iopt->iova_rwsem);
+		if (area_last >= last)
+			break;
+		start = area_last + 1;
+	}
+	up_write(&iopt->iova_rwsem);
+out_unmapped:
+	if (unmapped)
+		*unmapped = unmapped_bytes;
+	return rc;
+}
+
+int iopt_unmap_iova(struct io_pagetable *iopt, unsigned long iova,
+		    unsigned long length, unsigned long *unmapped)
+{
+	unsigned long last;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	return iopt_unmap_range(iopt, iova, last, unmapped);
+}
+
+int iopt_unmap_all(struct io_pagetable *iopt, unsigned long *unmapped)
+{
+	return iopt_unmap_range(iopt, 0, ULONG_MAX, unmapped);
+}
+
+/**
+ * iopt_set_allow_iova() - replace the allowed IOVA ranges
+ * @iopt: the table
+ * @allowed_iova: the new ranges; receives the old ones, for the caller to
+ *		  free, on success, and keeps the new ones on failure
+ *
+ * Return: 0, or -EADDRINUSE when a new range covers reserved IOVA.
+ */
+int iopt_set_allow_iova(struct io_pagetable *iopt,
+			struct rb_root_cached *allowed_iova)
+{
+	struct interval_tree_node *node;
+
+	down_write(&iopt->iova_rwsem);
+	for (node = interval_tree_iter_first(allowed_iova, 0, ULONG_MAX); node;
+	     node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		if (interval_tree_iter_first(&iopt->reserved_itree, node->start,
+					     node->last)) {
+			up_write(&iopt->iova_rwsem);
+			return -EADDRINUSE;
+		}
+	}
+	swap(*allowed_iova, iopt->allowed_itree);
+	up_write(&iopt->iova_rwsem);
+	return 0;
+}
+
+/**
+ * iopt_reserve_iova() - keep [start, last] out of every mapping
+ * @iopt: the table
+ * @start: first reserved IOVA
+ * @last: last reserved IOVA, inclusive
+ * @owner: tag used to remove the range again
+ *
+ * Return: 0; -EADDRINUSE if the range is mapped or allowed; -ENOMEM.
+ */
+int iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
+		      unsigned long last, void *owner)
+{
+	struct iopt_reserved *reserved;
+	int rc = 0;
+
+	if (start > last)
+		return -EINVAL;
+
+	reserved = kzalloc(sizeof(*reserved), GFP_KERNEL_ACCOUNT);
+	if (!reserved)
+		return -ENOMEM;
+	reserved->node.start = start;
+	reserved->node.last = last;
+	reserved->owner = owner;
+
+	down_write(&iopt->iova_rwsem);
+	if (interval_tree_iter_first(&iopt->area_itree, start, last) ||
+	    interval_tree_iter_first(&iopt->allowed_itree, start, last))
+		rc = -EADDRINUSE;
+	else
+		interval_tree_insert(&reserved->node, &iopt->reserved_itree);
+	up_write(&iopt->iova_rwsem);
+	if (rc)
+		kfree(reserved);
+	return rc;
+}
+
+/* Drop every reserved range tagged with @owner. */
+void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
+{
+	struct interval_tree_node *node, *next;
+
+	down_write(&iopt->iova_rwsem);
+	node = interval_tree_iter_first(&iopt->reserved_itree, 0, ULONG_MAX);
+	while (node) {
+		struct iopt_reserved *reserved =
+			container_of(node, struct iopt_reserved, node);
+
+		next = interval_tree_iter_next(node, 0, ULONG_MAX);
+		if (reserved->owner == owner) {
+			interval_tree_remove(node, &iopt->reserved_itree);
+			kfree(reserved);
+		}
+		node = next;
+	}
+	up_write(&iopt->iova_rwsem);
+}
+
+/**
+ * iopt_set_large_pages() - IOMMU_OPTION_HUGE_PAGES
+ * @iopt: the table
+ * @enable: allow IOMMU mappings larger than PAGE_SIZE
+ *
+ * With no IOMMU domain attached yet this only records the choice; domains
+ * created later honour it.
+ *
+ * Return: 0.
+ */
+int iopt_set_large_pages(struct io_pagetable *iopt, bool enable)
+{
+	down_write(&iopt->iova_rwsem);
+	WRITE_ONCE(iopt->disable_large_pages, !enable);
+	up_write(&iopt->iova_rwsem);
+	return 0;
+}

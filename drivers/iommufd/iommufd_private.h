@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private definitions of the uAPI/object layer: the per-open context, the
+ * common object header, the IOAS and its io_pagetable, and the shared page
+ * pinning engine. Nothing here knows about any particular IOMMU driver.
+ */
+#ifndef IOMMUFD_PRIVATE_H
+#define IOMMUFD_PRIVATE_H
+
+#include <linux/file.h>
+#include <linux/interval_tree.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include <compat/iommufd_emu_compat.h>
+
+struct iommu_option;
+struct iommufd_ctx;
+
+/* How pinned pages are charged, selected by IOMMU_OPTION_RLIMIT_MODE. */
+enum iopt_account_mode {
+	IOPT_PAGES_ACCOUNT_NONE,	/* caller had CAP_IPC_LOCK */
+	IOPT_PAGES_ACCOUNT_USER,	/* user_struct::locked_vm */
+	IOPT_PAGES_ACCOUNT_MM,		/* mm_struct::locked_vm, like VFIO */
+	IOPT_PAGES_ACCOUNT_MODE_NUM,
+};
+
+enum iommufd_object_type {
+	IOMMUFD_OBJ_NONE,
+	IOMMUFD_OBJ_ANY = IOMMUFD_OBJ_NONE,
+	IOMMUFD_OBJ_IOAS,
+	IOMMUFD_OBJ_MAX,
+};
+
+/**
+ * struct iommufd_object - header embedded first in every object
+ * @users: long-lived references; the object table holds one, so an object
+ *	   nobody else points at has exactly one and may be destroyed
+ * @lookups: references held by ioctls currently using the object (the table
+ *	     also holds one); destroy waits for them to drain
+ * @type: what the object is
+ * @id: its handle in the context's object table, never 0
+ */
+struct iommufd_object {
+	refcount_t users;
+	refcount_t lookups;
+	enum iommufd_object_type type;
+	unsigned int id;
+};
+
+/**
+ * struct iommufd_ctx - state of one open of /dev/iommu
+ * @file: the file it belongs to
+ * @objects: id -> object; a reserved id holds XA_ZERO_ENTRY until finalized
+ * @destroy_wait: woken when an object's lookup count drops to zero
+ * @ioas_creation_lock: keeps new IOAS objects from appearing while
+ *			IOMMU_IOAS_CHANGE_PROCESS holds every IOAS locked
+ * @account_mode: accounting for pages pinned from now on
+ */
+struct iommufd_ctx {
+	struct file *file;
+	struct xarray objects;
+	wait_queue_head_t destroy_wait;
+	struct rw_semaphore ioas_creation_lock;
+	u8 account_mode;
+};
+
+/**
+ * struct iommufd_ucmd - one ioctl in flight
+ * @ictx: the context
+ * @ubuffer: the user's struct
+ * @user_size: the size the user declared
+ * @cmd: the kernel copy, zero-extended to the full known size
+ */
+struct iommufd_ucmd {
+	struct iommufd_ctx *ictx;
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+};
+
+int iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, size_t cmd_len);
+
+/* Object lifetime (main.c) */
+struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
+					     size_t size,
+					     enum iommufd_object_type type);
+/* @type is the object's struct, whose first member must be the header */
+#define iommufd_object_alloc(ictx, type, obj_type)                             \
+	container_of(_iommufd_object_alloc(ictx,                               \
+					   sizeof(type) +                      \
+					   BUILD_BUG_ON_ZERO(offsetof(type,    \
+								      obj)),   \
+					   obj_type),                          \
+		     type, obj)
+void iommufd_object_finalize(struct iommufd_ctx *ictx,
+			     struct iommufd_object *obj);
+void iommufd_object_abort(struct iommufd_ctx *ictx,
+			  struct iommufd_object *obj);
+void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
+				      struct iommufd_object *obj);
+struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
+					  enum iommufd_object_type type);
+void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
+int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel);
+
+/* The IO page table behind an IOAS (io_pagetable.c) */
+
+/**
+ * struct io_pagetable - IOVA space of one IOAS
+ * @iova_rwsem: protects the three trees and @iova_alignment
+ * @area_itree: mapped ranges (struct iopt_area)
+ * @allowed_itree: IOVA ranges userspace asked to keep usable; when non-empty
+ *		   automatic IOVA allocation only picks from them
+ * @reserved_itree: ranges no mapping may use (struct iopt_reserved)
+ * @iova_alignment: every IOVA and length must be a multiple of it
+ * @disable_large_pages: IOMMU_OPTION_HUGE_PAGES was set to 0
+ * @access_list: in-kernel users of the IOAS (struct iommufd_access)
+ * @access_lock: protects @access_list
+ */
+struct io_pagetable {
+	struct rw_semaphore iova_rwsem;
+	struct rb_root_cached area_itree;
+	struct rb_root_cached allowed_itree;
+	struct rb_root_cached reserved_itree;
+	unsigned long iova_alignment;
+	bool disable_large_pages;
+	struct list_head access_list;
+	struct mutex access_lock;	/* protects @access_list */
+};
+
+/**
+ * struct iopt_area - one mapping in an IOAS
+ * @node: the IOVA range [start, last]
+ * @pages_node: the page indexes of @pages it covers
+ * @iopt: the io_pagetable it lives in
+ * @pages: the backing memory; NULL while the area is being set up or torn
+ *	   down, which makes unmap of it fail with EBUSY
+ * @page_offset: byte offset of the first IOVA inside the first page
+ * @iommu_prot: IOMMU_READ / IOMMU_WRITE
+ * @num_accesses: pins taken through this area by in-kernel accesses
+ * @prevent_access: unmap is waiting for the accesses to let go
+ */
+struct iopt_area {
+	struct interval_tree_node node;
+	struct interval_tree_node pages_node;
+	struct io_pagetable *iopt;
+	struct iopt_pages *pages;
+	unsigned int page_offset;
+	int iommu_prot;
+	atomic_t num_accesses;
+	bool prevent_access;
+};
+
+struct iopt_reserved {
+	struct interval_tree_node node;
+	void *owner;
+};
+
+struct iopt_allowed {
+	struct interval_tree_node node;
+};
+
+static inline unsigned long iopt_area_iova(struct iopt_area *area)
+{
+	return area->node.start;
+}
+
+static inline unsigned long iopt_area_last_iova(struct iopt_area *area)
+{
+	return area->node.last;
+}
+
+static inline unsigned long iopt_area_length(struct iopt_area *area)
+{
+	return area->node.last - area->node.start + 1;
+}
+
+/* Page index inside area->pages that backs @iova */
+static inline unsigned long iopt_area_iova_to_index(struct iopt_area *area,
+						    unsigned long iova)
+{
+	return (iova - iopt_area_iova(area) + area->page_offset) / PAGE_SIZE +
+	       area->pages_node.start;
+}
+
+struct iopt_area *iopt_area_iter_first(struct io_pagetable *iopt,
+				       unsigned long start, unsigned long last);
+struct iopt_area *iopt_area_iter_next(struct iopt_area *area,
+				      unsigned long start, unsigned long last);
+
+void iopt_init_table(struct io_pagetable *iopt);
+void iopt_destroy_table(struct io_pagetable *iopt);
+int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, void __user *uptr,
+			unsigned long length, int iommu_prot, bool alloc_iova);
+int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, int fd, unsigned long start,
+			unsigned long length, int iommu_prot, bool alloc_iova);
+int iopt_copy_range(struct io_pagetable *dst, struct io_pagetable *src,
+		    unsigned long src_iova, unsigned long length,
+		    unsigned long *dst_iova, int iommu_prot, bool alloc_iova);
+int iopt_unmap_iova(struct io_pagetable *iopt, unsigned long iova,
+		    unsigned long length, unsigned long *unmapped);
+int iopt_unmap_all(struct io_pagetable *iopt, unsigned long *unmapped);
+int iopt_set_allow_iova(struct io_pagetable *iopt,
+			struct rb_root_cached *allowed_iova);
+int iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
+		      unsigned long last, void *owner);
+void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner);
+int iopt_set_large_pages(struct io_pagetable *iopt, bool enable);
+
+/* Pinned memory shared by areas (pages.c) */
+
+enum iopt_address_type {
+	IOPT_ADDRESS_USER,
+	IOPT_ADDRESS_FILE,
+};
+
+/**
+ * struct iopt_pages - a run of user or file memory, pinned on demand
+ * @kref: one per area (in any IOAS) that maps part of it
+ * @mutex: protects everything below that changes after creation
+ * @type: user virtual memory or a file
+ * @uptr: page-aligned start, for IOPT_ADDRESS_USER
+ * @file: the file, for IOPT_ADDRESS_FILE
+ * @start: page-aligned file offset, for IOPT_ADDRESS_FILE
+ * @npages: number of pages covered
+ * @writable: the memory may be written through the IOMMU
+ * @account_mode: how @npinned is charged
+ * @source_mm: the address space @uptr belongs to and that is charged
+ * @source_task: task whose RLIMIT_MEMLOCK applies
+ * @source_user: user charged in IOPT_PAGES_ACCOUNT_USER mode
+ * @npinned: pages currently pinned
+ * @last_npinned: pages currently charged (equal to @npinned except inside
+ *		  IOMMU_IOAS_CHANGE_PROCESS)
+ * @pinned_pfns: index -> PFN for every pinned page
+ * @holders_itree: index ranges somebody needs pinned (struct iopt_pin)
+ */
+struct iopt_pages {
+	struct kref kref;
+	struct mutex mutex;	/* guards the pinning state below */
+	enum iopt_address_type type;
+	void __user *uptr;
+	struct file *file;
+	unsigned long start;
+	unsigned long npages;
+	bool writable;
+	u8 account_mode;
+	struct mm_struct *source_mm;
+	struct task_struct *source_task;
+	struct user_struct *source_user;
+	unsigned long npinned;
+	unsigned long last_npinned;
+	struct xarray pinned_pfns;
+	struct rb_root_cached holders_itree;
+};
+
+/* A claim on a range of page indexes of one iopt_pages */
+struct iopt_pin {
+	struct interval_tree_node node;
+};
+
+struct iopt_pages *iopt_alloc_user_pages(struct iommufd_ctx *ictx,
+					 void __user *uptr,
+					 unsigned long length, bool writable);
+struct iopt_pages *iopt_alloc_file_pages(struct iommufd_ctx *ictx,
+					 struct file *file, unsigned long start,
+					 unsigned long length, bool writable);
+void iopt_put_pages(struct iopt_pages *pages);
+int iopt_pages_pin(struct iopt_pages *pages, unsigned long first,
+		   unsigned long last);
+void iopt_pages_unpin(struct iopt_pages *pages, unsigned long first,
+		      unsigned long last);
+struct page *iopt_pages_page(struct iopt_pages *pages, unsigned long index);
+int iopt_pages_update_pinned(struct iopt_pages *pages, unsigned long npages,
+			     bool inc);
+void iopt_pages_change_owner(struct iopt_pages *pages);
+
+/* The IOAS object (ioas.c) */
+
+/**
+ * struct iommufd_ioas - an IO address space
+ * @obj: common header
+ * @iopt: its IOVA space and mappings
+ */
+struct iommufd_ioas {
+	struct iommufd_object obj;
+	struct io_pagetable iopt;
+};
+
+static inline struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ictx,
+						    u32 id)
+{
+	struct iommufd_object *obj = iommufd_get_object(ictx, id,
+							IOMMUFD_OBJ_IOAS);
+
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	return container_of(obj, struct iommufd_ioas, obj);
+}
+
+struct iommufd_ioas *iommufd_ioas_alloc(struct iommufd_ctx *ictx);
+void iommufd_ioas_destroy(struct iommufd_object *obj);
+int iommufd_ioas_alloc_ioctl(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_map(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_copy(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_change_process(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_option(struct iommufd_ucmd *ucmd);
+int iommufd_option_rlimit_mode(struct iommu_option *cmd,
+			       struct iommufd_ctx *ictx);
+
+/* In-kernel users of an IOAS: CPU copies and page pins (access.c) */
+
+/**
+ * struct iommufd_access_ops - callbacks of an in-kernel IOAS user
+ * @unmap: [iova, iova + length) is being unmapped; the user must release
+ *	   every pin it holds there before returning
+ */
+struct iommufd_access_ops {
+	void (*unmap)(void *data, unsigned long iova, unsigned long length);
+};
+
+/**
+ * struct iommufd_access - an in-kernel user of an IOAS
+ *
+ * Not an object of the table: its owner (a device, or a test fd) keeps the
+ * context's file open, so it always goes away before the context does.
+ *
+ * @ictx: the context
+ * @ioas: the IOAS it uses; holds a users reference on it
+ * @ops: callbacks
+ * @data: opaque pointer passed to @ops
+ * @node: entry in the IOAS's access list
+ */
+struct iommufd_access {
+	struct iommufd_ctx *ictx;
+	struct iommufd_ioas *ioas;
+	const struct iommufd_access_ops *ops;
+	void *data;
+	struct list_head node;
+};
+
+struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
+					     u32 ioas_id,
+					     const struct iommufd_access_ops *ops,
+					     void *data);
+void iommufd_access_destroy(struct iommufd_access *access);
+int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
+			     unsigned long length, struct page **out_pages,
+			     bool write);
+void iommufd_access_unpin_pages(struct iommufd_access *access,
+				unsigned long iova, unsigned long length);
+int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
+		      void *data, size_t length, bool write);
+void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
+				 unsigned long length);
+
+/* The test command (selftest.c) */
+int iommufd_test(struct iommufd_ucmd *ucmd);
+
+#endif /* IOMMUFD_PRIVATE_H */

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/iommu: the per-open context, the object table and ioctl dispatch.
+ *
+ * Every object lives in the context's xarray under a non-zero id. Creation
+ * is two-phase: the id is reserved with XA_ZERO_ENTRY (invisible to
+ * lookups), the object is built, and only when nothing can fail any more
+ * is the pointer published. Destroy never fails once it starts.
+ */
+#define pr_fmt(fmt) "iommufd_emu: " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/iommufd.h>
+#include <linux/iommufd_test.h>
+
+#include "iommufd_private.h"
+
+static char *devname = "iommu";
+module_param(devname, charp, 0444);
+MODULE_PARM_DESC(devname,
+		 "name of the device node under /dev (default: iommu); change it to run beside an in-kernel iommufd");
+
+struct iommufd_object_ops {
+	void (*destroy)(struct iommufd_object *obj);
+};
+
+static const struct iommufd_object_ops iommufd_object_ops[] = {
+	[IOMMUFD_OBJ_IOAS] = {
+		.destroy = iommufd_ioas_destroy,
+	},
+};
+
+struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
+					     size_t size,
+					     enum iommufd_object_type type)
+{
+	struct iommufd_object *obj;
+	int rc;
+
+	obj = kzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	obj->type = type;
+	refcount_set(&obj->users, 1);
+	refcount_set(&obj->lookups, 1);
+
+	/* Reserve the id; lookups see nothing until finalize. */
+	rc = xa_alloc(&ictx->objects, &obj->id, XA_ZERO_ENTRY, xa_limit_31b,
+		      GFP_KERNEL_ACCOUNT);
+	if (rc) {
+		kfree(obj);
+		return ERR_PTR(rc);
+	}
+	return obj;
+}
+
+void iommufd_object_finalize(struct iommufd_ctx *ictx,
+			     struct iommufd_object *obj)
+{
+	void *old;
+
+	/* Replacing the reserved entry never allocates. */
+	old = xa_cmpxchg(&ictx->objects, obj->id, XA_ZERO_ENTRY, obj, 0);
+	WARN_ON(old != XA_ZERO_ENTRY);
+}
+
+void iommufd_object_abort(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	void *old;
+
+	old = xa_erase(&ictx->objects, obj->id);
+	WARN_ON(old);
+	kfree(obj);
+}
+
+void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
+				      struct iommufd_object *obj)
+{
+	iommufd_object_ops[obj->type].destroy(obj);
+	iommufd_object_abort(ictx, obj);
+}
+
+struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
+					  enum iommufd_object_type type)
+{
+	struct iommufd_object *obj;
+
+	xa_lock(&ictx->objects);
+	obj = xa_load(&ictx->objects, id);
+	if (!obj || (type != IOMMUFD_OBJ_ANY && obj->type != type) ||
+	    !refcount_inc_not_zero(&obj->users)) {
+		obj = ERR_PTR(-ENOENT);
+	} else if (!refcount_inc_not_zero(&obj->lookups)) {
+		refcount_dec(&obj->users);
+		obj = ERR_PTR(-ENOENT);
+	}
+	xa_unlock(&ictx->objects);
+	return obj;
+}
+
+void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	refcount_dec(&obj->users);
+	if (refcount_dec_and_test(&obj->lookups))
+		wake_up_all(&ictx->destroy_wait);
+}
+
+static void iommufd_object_free(struct iommufd_ctx *ictx,
+				struct iommufd_object *obj)
+{
+	/* Drop the table's lookup reference and let running ioctls finish. */
+	if (!refcount_dec_and_test(&obj->lookups))
+		wait_event(ictx->destroy_wait,
+			   refcount_read(&obj->lookups) == 0);
+	iommufd_object_ops[obj->type].destroy(obj);
+	kfree(obj);
+}
+
+/**
+ * iommufd_object_remove() - destroy an object nobody else references
+ * @ictx: the context
+ * @id: the object's id
+ * @kernel: reserved for kernel-initiated removal by later layers
+ *
+ * Return: 0; -ENOENT for an unknown id; -EBUSY while another object or an
+ * ioctl in progress holds a reference.
+ */
+int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel)
+{
+	struct iommufd_object *obj;
+
+	xa_lock(&ictx->objects);
+	obj = xa_load(&ictx->objects, id);
+	if (!obj) {
+		xa_unlock(&ictx->objects);
+		return -ENOENT;
+	}
+	/* Only the table's own reference may remain. */
+	if (!refcount_dec_if_one(&obj->users)) {
+		xa_unlock(&ictx->objects);
+		return -EBUSY;
+	}
+	__xa_erase(&ictx->objects, id);
+	xa_unlock(&ictx->objects);
+
+	iommufd_object_free(ictx, obj);
+	return 0;
+}
+
+int iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, size_t cmd_len)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, cmd_len)))
+		return -EFAULT;
+	return 0;
+}
+
+static int iommufd_destroy(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_destroy *cmd = ucmd->cmd;
+
+	return iommufd_object_remove(ucmd->ictx, cmd->id, false);
+}
+
+static int iommufd_option(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_option *cmd = ucmd->cmd;
+	int rc;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	switch (cmd->option_id) {
+	case IOMMU_OPTION_RLIMIT_MODE:
+		rc = iommufd_option_rlimit_mode(cmd, ucmd->ictx);
+		break;
+	case IOMMU_OPTION_HUGE_PAGES:
+		rc = iommufd_ioas_option(ucmd);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (rc)
+		return rc;
+	/* Only val64 is an output; the rest of the struct is left alone. */
+	if (copy_to_user(&((struct iommu_option __user *)ucmd->ubuffer)->val64,
+			 &cmd->val64, sizeof(cmd->val64)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Commands whose objects later layers provide answer this until then. */
+static int iommufd_not_supported(struct iommufd_ucmd *ucmd)
+{
+	return -EOPNOTSUPP;
+}
+
+static int iommufd_fops_open(struct inode *inode, struct file *filp)
+{
+	struct iommufd_ctx *ictx;
+
+	ictx = kzalloc(sizeof(*ictx), GFP_KERNEL_ACCOUNT);
+	if (!ictx)
+		return -ENOMEM;
+
+	xa_init_flags(&ictx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	init_waitqueue_head(&ictx->destroy_wait);
+	init_rwsem(&ictx->ioas_creation_lock);
+	ictx->account_mode = IOPT_PAGES_ACCOUNT_USER;
+	ictx->file = filp;
+	filp->private_data = ictx;
+	return 0;
+}
+
+static int iommufd_fops_release(struct inode *inode, struct file *filp)
+{
+	struct iommufd_ctx *ictx = filp->private_data;
+	struct iommufd_object *obj;
+	unsigned long index;
+	bool progress;
+
+	/*
+	 * Nothing else can reach the table now. Destroy leaves first: every
+	 * pass frees the objects that nothing references, which releases
+	 * their references on others for the next pass.
+	 */
+	do {
+		progress = false;
+		xa_for_each(&ictx->objects, index, obj) {
+			if (!refcount_dec_if_one(&obj->users))
+				continue;
+			xa_erase(&ictx->objects, index);
+			iommufd_object_free(ictx, obj);
+			progress = true;
+		}
+	} while (progress);
+
+	/* Anything left is a reference-counting bug: leak it, don't crash. */
+	WARN_ON(!xa_empty(&ictx->objects));
+	xa_destroy(&ictx->objects);
+	kfree(ictx);
+	return 0;
+}
+
+union ucmd_buffer {
+	struct iommu_destroy destroy;
+	struct iommu_fault_alloc fault;
+	struct iommu_hw_info info;
+	struct iommu_hw_queue_alloc hw_queue;
+	struct iommu_hwpt_alloc hwpt;
+	struct iommu_hwpt_get_dirty_bitmap get_dirty_bitmap;
+	struct iommu_hwpt_invalidate cache;
+	struct iommu_hwpt_set_dirty_tracking set_dirty_tracking;
+	struct iommu_ioas_alloc alloc;
+	struct iommu_ioas_allow_iovas allow_iovas;
+	struct iommu_ioas_change_process change_process;
+	struct iommu_ioas_copy ioas_copy;
+	struct iommu_ioas_iova_ranges iova_ranges;
+	struct iommu_ioas_map map;
+	struct iommu_ioas_map_file map_file;
+	struct iommu_ioas_noiommu_get_pa noiommu_get_pa;
+	struct iommu_ioas_unmap unmap;
+	struct iommu_option option;
+	struct iommu_vdevice_alloc vdev;
+	struct iommu_veventq_alloc veventq;
+	struct iommu_vfio_ioas vfio_ioas;
+	struct iommu_viommu_alloc viommu;
+	struct iommu_test_cmd test;
+};
+
+/* Indexed by command number; every command is _IO(IOMMUFD_TYPE, nr). */
+struct iommufd_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	int (*execute)(struct iommufd_ucmd *ucmd);
+};
+
+/*
+ * min_size is where the first version of each struct ended: a caller may
+ * pass anything from there up; fields it did not pass read as zero.
+ */
+#define IOCTL_OP(_ioctl, _fn, _struct, _last)                                  \
+	[_IOC_NR(_ioctl) - IOMMUFD_CMD_BASE] = {                               \
+		.size = sizeof(_struct) +                                      \
+			BUILD_BUG_ON_ZERO(sizeof(union ucmd_buffer) <          \
+					  sizeof(_struct)),                    \
+		.min_size = offsetofend(_struct, _last),                       \
+		.execute = _fn,                                                \
+	}
+
+static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
+	IOCTL_OP(IOMMU_DESTROY, iommufd_destroy, struct iommu_destroy, id),
+	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, iommufd_not_supported,
+		 struct iommu_fault_alloc, out_fault_fd),
+	IOCTL_OP(IOMMU_GET_HW_INFO, iommufd_not_supported,
+		 struct iommu_hw_info, __reserved),
+	IOCTL_OP(IOMMU_HW_QUEUE_ALLOC, iommufd_not_supported,
+		 struct iommu_hw_queue_alloc, length),
+	IOCTL_OP(IOMMU_HWPT_ALLOC, iommufd_not_supported,
+		 struct iommu_hwpt_alloc, __reserved),
+	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, iommufd_not_supported,
+		 struct iommu_hwpt_get_dirty_bitmap, data),
+	IOCTL_OP(IOMMU_HWPT_INVALIDATE, iommufd_not_supported,
+		 struct iommu_hwpt_invalidate, __reserved),
+	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, iommufd_not_supported,
+		 struct iommu_hwpt_set_dirty_tracking, __reserved),
+	IOCTL_OP(IOMMU_IOAS_ALLOC, iommufd_ioas_alloc_ioctl,
+		 struct iommu_ioas_alloc, out_ioas_id),
+	IOCTL_OP(IOMMU_IOAS_ALLOW_IOVAS, iommufd_ioas_allow_iovas,
+		 struct iommu_ioas_allow_iovas, allowed_iovas),
+	IOCTL_OP(IOMMU_IOAS_CHANGE_PROCESS, iommufd_ioas_change_process,
+		 struct iommu_ioas_change_process, __reserved),
+	IOCTL_OP(IOMMU_IOAS_COPY, iommufd_ioas_copy, struct iommu_ioas_copy,
+		 src_iova),
+	IOCTL_OP(IOMMU_IOAS_IOVA_RANGES, iommufd_ioas_iova_ranges,
+		 struct iommu_ioas_iova_ranges, out_iova_alignment),
+	IOCTL_OP(IOMMU_IOAS_MAP, iommufd_ioas_map, struct iommu_ioas_map, iova),
+	IOCTL_OP(IOMMU_IOAS_MAP_FILE, iommufd_ioas_map_file,
+		 struct iommu_ioas_map_file, iova),
+	IOCTL_OP(IOMMU_IOAS_NOIOMMU_GET_PA, iommufd_not_supported,
+		 struct iommu_ioas_noiommu_get_pa, out_phys),
+	IOCTL_OP(IOMMU_IOAS_UNMAP, iommufd_ioas_unmap, struct iommu_ioas_unmap,
+		 length),
+	IOCTL_OP(IOMMU_OPTION, iommufd_option, struct iommu_option, val64),
+	IOCTL_OP(IOMMU_VDEVICE_ALLOC, iommufd_not_supported,
+		 struct iommu_vdevice_alloc, virt_id),
+	IOCTL_OP(IOMMU_VEVENTQ_ALLOC, iommufd_not_supported,
+		 struct iommu_veventq_alloc, out_veventq_fd),
+	IOCTL_OP(IOMMU_VFIO_IOAS, iommufd_not_supported,
+		 struct iommu_vfio_ioas, __reserved),
+	IOCTL_OP(IOMMU_VIOMMU_ALLOC, iommufd_not_supported,
+		 struct iommu_viommu_alloc, out_viommu_id),
+	IOCTL_OP(IOMMU_TEST_CMD, iommufd_test, struct iommu_test_cmd, last),
+};
+
+static long iommufd_fops_ioctl(struct file *filp, unsigned int cmd,
+			       unsigned long arg)
+{
+	struct iommufd_ctx *ictx = filp->private_data;
+	const struct iommufd_ioctl_op *op;
+	struct iommufd_ucmd ucmd = {};
+	union ucmd_buffer buf;
+	unsigned int nr;
+	int rc;
+
+	nr = _IOC_NR(cmd);
+	if (nr < IOMMUFD_CMD_BASE ||
+	    nr - IOMMUFD_CMD_BASE >= ARRAY_SIZE(iommufd_ioctl_ops))
+		return -ENOIOCTLCMD;
+	op = &iommufd_ioctl_ops[nr - IOMMUFD_CMD_BASE];
+	if (!op->execute || cmd != _IO(IOMMUFD_TYPE, nr))
+		return -ENOIOCTLCMD;
+
+	ucmd.ictx = ictx;
+	ucmd.ubuffer = (void __user *)arg;
+	rc = get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer);
+	if (rc)
+		return rc;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+
+	/* Zero-extends short structs; E2BIG for non-zero unknown tails */
+	ucmd.cmd = &buf;
+	rc = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer,
+				   ucmd.user_size);
+	if (rc)
+		return rc;
+	return op->execute(&ucmd);
+}
+
+static const struct file_operations iommufd_fops = {
+	.owner = THIS_MODULE,
+	.open = iommufd_fops_open,
+	.release = iommufd_fops_release,
+	.unlocked_ioctl = iommufd_fops_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice iommufd_misc_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.fops = &iommufd_fops,
+	.mode = 0660,
+};
+
+static int __init iommufd_init(void)
+{
+	int rc;
+
+	iommufd_misc_dev.name = devname;
+	iommufd_misc_dev.nodename = devname;
+	rc = misc_register(&iommufd_misc_dev);
+	if (rc) {
+		pr_err("cannot register /dev/%s: %d\n", devname, rc);
+		return rc;
+	}
+	return 0;
+}
+
+static void __exit iommufd_exit(void)
+{
+	misc_deregister(&iommufd_misc_dev);
+}
+
+module_init(iommufd_init);
+module_exit(iommufd_exit);
+
+MODULE_DESCRIPTION("iommufd userspace ABI with emulated IOMMU hardware, for Linux 6.1");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page pinning engine.
+ *
+ * An iopt_pages describes a run of user virtual memory or of a shmem file.
+ * Areas in one or more IOAS point at slices of it; IOAS_COPY makes a second
+ * area point at the same iopt_pages, so memory is never pinned twice.
+ *
+ * Pages are pinned lazily: only when somebody needs the physical pages (an
+ * in-kernel access today, IOMMU domains in later layers) does a range get
+ * pinned. Each such need is recorded as an iopt_pin in holders_itree; the
+ * invariant is that an index is pinned, and present in pinned_pfns, exactly
+ * when at least one holder covers it. Pinning fills the uncovered holes in
+ * large batches; unpinning releases what no other holder still covers and
+ * never allocates, so it cannot fail.
+ */
+#include <linux/highmem.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/user.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "iommufd_private.h"
+
+/* Upper bound of one pinning call; a page worth of pointers is plenty. */
+#define PIN_BATCH_MAX	(PAGE_SIZE / sizeof(struct page *))
+/* Release batch kept on the stack so that unpinning needs no memory */
+#define UNPIN_BATCH	32
+
+static struct iopt_pages *iopt_alloc_pages(struct iommufd_ctx *ictx,
+					   unsigned long start_byte,
+					   unsigned long length, bool writable)
+{
+	struct iopt_pages *pages;
+
+	/* DIV_ROUND_UP below and the IOMMU's size_t lengths must not wrap */
+	if (length == 0 || length > SIZE_MAX - PAGE_SIZE)
+		return ERR_PTR(-EINVAL);
+
+	pages = kzalloc(sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+
+	kref_init(&pages->kref);
+	mutex_init(&pages->mutex);
+	xa_init_flags(&pages->pinned_pfns, XA_FLAGS_ACCOUNT);
+	pages->holders_itree = RB_ROOT_CACHED;
+	pages->npages = DIV_ROUND_UP(length + start_byte, PAGE_SIZE);
+	pages->writable = writable;
+
+	if (capable(CAP_IPC_LOCK))
+		pages->account_mode = IOPT_PAGES_ACCOUNT_NONE;
+	else if (ictx->account_mode == IOPT_PAGES_ACCOUNT_MM)
+		pages->account_mode = IOPT_PAGES_ACCOUNT_MM;
+	else
+		pages->account_mode = IOPT_PAGES_ACCOUNT_USER;
+
+	pages->source_mm = current->mm;
+	mmgrab(pages->source_mm);
+	pages->source_task = current->group_leader;
+	get_task_struct(pages->source_task);
+	pages->source_user = get_uid(current_user());
+	return pages;
+}
+
+struct iopt_pages *iopt_alloc_user_pages(struct iommufd_ctx *ictx,
+					 void __user *uptr,
+					 unsigned long length, bool writable)
+{
+	unsigned long addr = (unsigned long)uptr;
+	struct iopt_pages *pages;
+	unsigned long end;
+
+	if (check_add_overflow(addr, length, &end))
+		return ERR_PTR(-EOVERFLOW);
+
+	pages = iopt_alloc_pages(ictx, offset_in_page(addr), length, writable);
+	if (IS_ERR(pages))
+		return pages;
+	pages->type = IOPT_ADDRESS_USER;
+	pages->uptr = (void __user *)PAGE_ALIGN_DOWN(addr);
+	return pages;
+}
+
+struct iopt_pages *iopt_alloc_file_pages(struct iommufd_ctx *ictx,
+					 struct file *file, unsigned long start,
+					 unsigned long length, bool writable)
+{
+	struct iopt_pages *pages;
+	unsigned long last;
+
+	if (!length)
+		return ERR_PTR(-EINVAL);
+	if (check_add_overflow(start, length - 1, &last))
+		return ERR_PTR(-EOVERFLOW);
+
+	/*
+	 * Only shmem (memfd, tmpfs) is supported: its pages stay put in the
+	 * page cache while we hold a reference. The range must lie inside
+	 * the file so that pinning later cannot run past its end.
+	 */
+	if (!shmem_mapping(file->f_mapping))
+		return ERR_PTR(-EINVAL);
+	if (writable && !(file->f_mode & FMODE_WRITE))
+		return ERR_PTR(-EPERM);
+	if (last >= i_size_read(file_inode(file)))
+		return ERR_PTR(-EINVAL);
+
+	pages = iopt_alloc_pages(ictx, offset_in_page(start), length, writable);
+	if (IS_ERR(pages))
+		return pages;
+	pages->type = IOPT_ADDRESS_FILE;
+	pages->file = get_file(file);
+	pages->start = PAGE_ALIGN_DOWN(start);
+	return pages;
+}
+
+static void iopt_release_pages(struct kref *kref)
+{
+	struct iopt_pages *pages = container_of(kref, struct iopt_pages, kref);
+
+	WARN_ON(pages->npinned);
+	WARN_ON(!RB_EMPTY_ROOT(&pages->holders_itree.rb_root));
+	if (pages->file)
+		fput(pages->file);
+	mmdrop(pages->source_mm);
+	put_task_struct(pages->source_task);
+	free_uid(pages->source_user);
+	xa_destroy(&pages->pinned_pfns);
+	mutex_destroy(&pages->mutex);
+	kfree(pages);
+}
+
+void iopt_put_pages(struct iopt_pages *pages)
+{
+	kref_put(&pages->kref, iopt_release_pages);
+}
+
+/* Per-user accounting, as io_uring does it */
+static int incr_user_locked_vm(struct iopt_pages *pages, unsigned long npages)
+{
+	unsigned long limit = task_rlimit(pages->source_task, RLIMIT_MEMLOCK) >>
+			      PAGE_SHIFT;
+	unsigned long cur = atomic_long_read(&pages->source_user->locked_vm);
+
+	do {
+		if (cur + npages > limit || cur + npages < cur)
+			return -ENOMEM;
+	} while (!atomic_long_try_cmpxchg(&pages->source_user->locked_vm, &cur,
+					  cur + npages));
+	return 0;
+}
+
+static void decr_user_locked_vm(struct iopt_pages *pages, unsigned long npages)
+{
+	if (WARN_ON(atomic_long_read(&pages->source_user->locked_vm) < npages))
+		return;
+	atomic_long_sub(npages, &pages->source_user->locked_vm);
+}
+
+/* Per-mm accounting, as VFIO type1 does it */
+static int update_mm_locked_vm(struct iopt_pages *pages, unsigned long npages,
+			       bool inc)
+{
+	int rc;
+
+	/* Nothing to charge to an address space that is gone */
+	if (!mmget_not_zero(pages->source_mm))
+		return inc ? -EFAULT : 0;
+
+	mmap_write_lock(pages->source_mm);
+	rc = __account_locked_vm(pages->source_mm, npages, inc,
+				 pages->source_task, false);
+	mmap_write_unlock(pages->source_mm);
+	mmput(pages->source_mm);
+	return rc;
+}
+
+/**
+ * iopt_pages_update_pinned() - charge or uncharge pinned pages
+ * @pages: whose owner is charged
+ * @npages: number of pages
+ * @inc: charge when true, uncharge when false
+ *
+ * Uses the accounting mode of @pages and always keeps the owner's
+ * mm->pinned_vm (VmPin) in step.
+ *
+ * Return: 0, or -ENOMEM when RLIMIT_MEMLOCK would be exceeded.
+ */
+int iopt_pages_update_pinned(struct iopt_pages *pages, unsigned long npages,
+			     bool inc)
+{
+	int rc = 0;
+
+	switch (pages->account_mode) {
+	case IOPT_PAGES_ACCOUNT_NONE:
+		break;
+	case IOPT_PAGES_ACCOUNT_USER:
+		if (inc)
+			rc = incr_user_locked_vm(pages, npages);
+		else
+			decr_user_locked_vm(pages, npages);
+		break;
+	case IOPT_PAGES_ACCOUNT_MM:
+		rc = update_mm_locked_vm(pages, npages, inc);
+		break;
+	}
+	if (rc)
+		return rc;
+
+	if (inc)
+		atomic64_add(npages, &pages->source_mm->pinned_vm);
+	else
+		atomic64_sub(npages, &pages->source_mm->pinned_vm);
+	return 0;
+}
+
+/* Move ownership of the memory to the calling process (CHANGE_PROCESS). */
+void iopt_pages_change_owner(struct iopt_pages *pages)
+{
+	struct task_struct *old_task = pages->source_task;
+	struct user_struct *old_user = pages->source_user;
+	struct mm_struct *old_mm = pages->source_mm;
+
+	pages->source_mm = current->mm;
+	mmgrab(pages->source_mm);
+	mmdrop(old_mm);
+
+	pages->source_task = current->group_leader;
+	get_task_struct(pages->source_task);
+	put_task_struct(old_task);
+
+	pages->source_user = get_uid(current_user());
+	free_uid(old_user);
+}
+
+static long pin_user_batch(struct iopt_pages *pages, unsigned long index,
+			   unsigned long npages, struct page **out)
+{
+	unsigned long addr = (unsigned long)pages->uptr + index * PAGE_SIZE;
+	unsigned int flags = FOLL_LONGTERM;
+	int locked = 1;
+	long rc;
+
+	if (pages->writable)
+		flags |= FOLL_WRITE;
+
+	if (current->mm == pages->source_mm)
+		return pin_user_pages_fast(addr, npages, flags, out);
+
+	/* The mapping process may have exited: its memory is gone */
+	if (!mmget_not_zero(pages->source_mm))
+		return -EFAULT;
+	mmap_read_lock(pages->source_mm);
+	rc = compat_pin_user_pages_remote(pages->source_mm, addr, npages, flags,
+					  out, &locked);
+	if (locked)
+		mmap_read_unlock(pages->source_mm);
+	mmput(pages->source_mm);
+	return rc;
+}
+
+static long pin_file_batch(struct iopt_pages *pages, unsigned long index,
+			   unsigned long npages, struct page **out)
+{
+	pgoff_t first = (pages->start >> PAGE_SHIFT) + index;
+	unsigned long i;
+
+	for (i = 0; i != npages; i++) {
+		struct page *page;
+
+		page = shmem_read_mapping_page(pages->file->f_mapping, first + i);
+		if (IS_ERR(page)) {
+			if (i)
+				break;
+			return PTR_ERR(page);
+		}
+		out[i] = page;
+	}
+	return i;
+}
+
+static void release_batch(struct iopt_pages *pages, struct page **batch,
+			  unsigned long npages)
+{
+	unsigned long i;
+
+	if (pages->type == IOPT_ADDRESS_USER) {
+		unpin_user_pages_dirty_lock(batch, npages, pages->writable);
+		return;
+	}
+	for (i = 0; i != npages; i++) {
+		if (pages->writable)
+			set_page_dirty_lock(batch[i]);
+		put_page(batch[i]);
+	}
+}
+
+/* Release every pinned index in [first, last]; never fails. */
+static void unpin_range(struct iopt_pages *pages, unsigned long first,
+			unsigned long last)
+{
+	struct page *batch[UNPIN_BATCH];
+	unsigned long index;
+	unsigned long n = 0;
+	unsigned long total = 0;
+
+	for (index = first; index <= last; index++) {
+		batch[n++] = xa_erase(&pages->pinned_pfns, index);
+		if (WARN_ON(!batch[n - 1])) {
+			n--;
+		} else if (n == UNPIN_BATCH) {
+			release_batch(pages, batch, n);
+			total += n;
+			n = 0;
+		}
+		if (index == ULONG_MAX)
+			break;
+	}
+	release_batch(pages, batch, n);
+	total += n;
+
+	pages->npinned -= total;
+	iopt_pages_update_pinned(pages, total, false);
+	pages->last_npinned = pages->npinned;
+}
+
+/*
+ * Pin [first, last], none of which is pinned yet. On failure whatever was
+ * pinned here is released again and the error returned.
+ */
+static int pin_range(struct iopt_pages *pages, unsigned long first,
+		     unsigned long last, struct page **batch,
+		     unsigned long batch_len)
+{
+	unsigned long index = first;
+	int rc = 0;
+
+	while (index <= last) {
+		unsigned long want = min(last - index + 1, batch_len);
+		unsigned long i;
+		long got;
+
+		if (pages->type == IOPT_ADDRESS_USER)
+			got = pin_user_batch(pages, index, want, batch);
+		else
+			got = pin_file_batch(pages, index, want, batch);
+		if (got <= 0) {
+			rc = got ? got : -EFAULT;
+			break;
+		}
+
+		rc = iopt_pages_update_pinned(pages, got, true);
+		if (rc) {
+			release_batch(pages, batch, got);
+			break;
+		}
+		pages->npinned += got;
+		pages->last_npinned = pages->npinned;
+
+		for (i = 0; i != got; i++) {
+			rc = xa_err(xa_store(&pages->pinned_pfns, index + i,
+					     batch[i], GFP_KERNEL_ACCOUNT));
+			if (rc)
+				break;
+		}
+		if (rc) {
+			/* Give back the tail that did not make it into the xarray */
+			release_batch(pages, batch + i, got - i);
+			pages->npinned -= got - i;
+			iopt_pages_update_pinned(pages, got - i, false);
+			pages->last_npinned = pages->npinned;
+			index += i;
+			break;
+		}
+		index += got;
+	}
+
+	if (rc && index != first)
+		unpin_range(pages, first, index - 1);
+	return rc;
+}
+
+/* Release the indexes of [first, last] that no holder covers any more. */
+static void unpin_uncovered(struct iopt_pages *pages, unsigned long first,
+			    unsigned long last)
+{
+	struct interval_tree_span_iter span;
+
+	interval_tree_for_each_span(&span, &pages->holders_itree, first, last) {
+		if (span.is_hole)
+			unpin_range(pages, span.start_hole, span.last_hole);
+	}
+}
+
+/**
+ * iopt_pages_pin() - make sure page indexes [first, last] stay pinned
+ * @pages: the memory
+ * @first: first page index
+ * @last: last page index, inclusive
+ *
+ * Each successful call must be paired with iopt_pages_unpin() of the same
+ * range. Pages already pinned for somebody else are shared.
+ *
+ * Return: 0, -EFAULT if the memory is not there, -ENOMEM past RLIMIT_MEMLOCK
+ * or when out of memory, or an error from the page cache.
+ */
+int iopt_pages_pin(struct iopt_pages *pages, unsigned long first,
+		   unsigned long last)
+{
+	struct page *small_batch[UNPIN_BATCH];
+	struct interval_tree_span_iter span;
+	unsigned long batch_len = UNPIN_BATCH;
+	struct page **batch = small_batch;
+	struct iopt_pin *pin;
+	int rc = 0;
+
+	if (WARN_ON(first > last || last >= pages->npages))
+		return -EINVAL;
+
+	pin = kzalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);
+	if (!pin)
+		return -ENOMEM;
+	pin->node.start = first;
+	pin->node.last = last;
+
+	if (last - first + 1 > UNPIN_BATCH) {
+		batch_len = min(last - first + 1, PIN_BATCH_MAX);
+		batch = kmalloc_array(batch_len, sizeof(*batch), GFP_KERNEL);
+		if (!batch) {
+			batch = small_batch;
+			batch_len = UNPIN_BATCH;
+		}
+	}
+
+	mutex_lock(&pages->mutex);
+	interval_tree_for_each_span(&span, &pages->holders_itree, first, last) {
+		if (!span.is_hole)
+			continue;
+		rc = pin_range(pages, span.start_hole, span.last_hole, batch,
+			       batch_len);
+		if (rc) {
+			/* Undo the holes filled before this one */
+			if (span.start_hole != first)
+				unpin_uncovered(pages, first,
+						span.start_hole - 1);
+			break;
+		}
+	}
+	if (!rc)
+		interval_tree_insert(&pin->node, &pages->holders_itree);
+	mutex_unlock(&pages->mutex);
+
+	if (batch != small_batch)
+		kfree(batch);
+	if (rc)
+		kfree(pin);
+	return rc;
+}
+
+/**
+ * iopt_pages_unpin() - drop a claim taken by iopt_pages_pin()
+ * @pages: the memory
+ * @first: first page index, as given to iopt_pages_pin()
+ * @last: last page index, as given to iopt_pages_pin()
+ *
+ * Pages no other claim covers are unpinned and uncharged.
+ */
+void iopt_pages_unpin(struct iopt_pages *pages, unsigned long first,
+		      unsigned long last)
+{
+	struct interval_tree_node *node;
+
+	mutex_lock(&pages->mutex);
+	for (node = interval_tree_iter_first(&pages->holders_itree, first, last);
+	     node; node = interval_tree_iter_next(node, first, last)) {
+		if (node->start == first && node->last == last)
+			break;
+	}
+	if (WARN_ON(!node)) {
+		mutex_unlock(&pages->mutex);
+		return;
+	}
+	interval_tree_remove(node, &pages->holders_itree);
+	unpin_uncovered(pages, first, last);
+	mutex_unlock(&pages->mutex);
+	kfree(container_of(node, struct iopt_pin, node));
+}
+
+/**
+ * iopt_pages_page() - the page at a pinned index
+ * @pages: the memory
+ * @index: a page index the caller holds pinned
+ *
+ * Return: the page; NULL if @index is not pinned (a caller bug).
+ */
+struct page *iopt_pages_page(struct iopt_pages *pages, unsigned long index)
+{
+	return xa_load(&pages->pinned_pfns, index);
+}

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IOMMU_TEST_CMD: hooks the kselftests use to look inside the object layer.
+ *
+ * This part implements the operations that need no IOMMU domain: reserved
+ * IOVA, in-kernel accesses (pinning and CPU copies through an IOAS) and
+ * page pin-count checks. Operations on mock devices and domains answer
+ * EOPNOTSUPP until the layers below provide them.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/iommufd.h>
+#include <linux/iommufd_test.h>
+
+#include "iommufd_private.h"
+
+/* Largest range one ACCESS_PAGES / ACCESS_RW may cover */
+#define TEST_ACCESS_MAX_LENGTH	SZ_16M
+
+/*
+ * A test access is an fd that owns an iommufd_access. Pins taken through it
+ * are kept as items, each with an id, until destroyed by the test or
+ * dropped because their IOVA range was unmapped.
+ */
+struct test_access {
+	struct iommufd_access *access;
+	struct file *ictx_file;
+	struct mutex lock;	/* protects items and next_id */
+	struct list_head items;
+	unsigned int next_id;
+	bool pins_pages;
+};
+
+struct test_access_item {
+	struct list_head node;
+	unsigned long iova;
+	unsigned long length;
+	unsigned int id;
+};
+
+static const struct file_operations test_access_fops;
+
+static struct test_access *test_access_get(int fd, struct file **filep)
+{
+	struct file *file = fget(fd);
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op != &test_access_fops) {
+		fput(file);
+		return ERR_PTR(-EBADFD);
+	}
+	*filep = file;
+	return file->private_data;
+}
+
+static void test_access_drop_item(struct test_access *taccess,
+				  struct test_access_item *item)
+{
+	iommufd_access_unpin_pages(taccess->access, item->iova, item->length);
+	list_del(&item->node);
+	kfree(item);
+}
+
+/* The IOAS is unmapping [iova, iova + length): let go of pins there. */
+static void test_access_unmap(void *data, unsigned long iova,
+			      unsigned long length)
+{
+	unsigned long last = iova + length - 1;
+	struct test_access *taccess = data;
+	struct test_access_item *item, *tmp;
+
+	mutex_lock(&taccess->lock);
+	list_for_each_entry_safe(item, tmp, &taccess->items, node) {
+		if (item->iova > last || item->iova + item->length - 1 < iova)
+			continue;
+		test_access_drop_item(taccess, item);
+	}
+	mutex_unlock(&taccess->lock);
+}
+
+static const struct iommufd_access_ops test_access_ops = {
+	.unmap = test_access_unmap,
+};
+
+static int test_access_release(struct inode *inode, struct file *file)
+{
+	struct test_access *taccess = file->private_data;
+	struct test_access_item *item, *tmp;
+
+	if (taccess->access) {
+		/* An unmap of the IOAS may be calling test_access_unmap() */
+		mutex_lock(&taccess->lock);
+		list_for_each_entry_safe(item, tmp, &taccess->items, node)
+			test_access_drop_item(taccess, item);
+		mutex_unlock(&taccess->lock);
+		iommufd_access_destroy(taccess->access);
+	}
+	if (taccess->ictx_file)
+		fput(taccess->ictx_file);
+	mutex_destroy(&taccess->lock);
+	kfree(taccess);
+	return 0;
+}
+
+static const struct file_operations test_access_fops = {
+	.owner = THIS_MODULE,
+	.release = test_access_release,
+};
+
+static int test_create_access(struct iommufd_ucmd *ucmd, u32 ioas_id,
+			      u32 flags)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	struct test_access *taccess;
+	struct file *file;
+	int fd;
+	int rc;
+
+	if (flags & ~MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES)
+		return -EOPNOTSUPP;
+
+	taccess = kzalloc(sizeof(*taccess), GFP_KERNEL_ACCOUNT);
+	if (!taccess)
+		return -ENOMEM;
+	mutex_init(&taccess->lock);
+	INIT_LIST_HEAD(&taccess->items);
+	taccess->pins_pages = flags & MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES;
+
+	/* From here on the file's release undoes whatever was set up. */
+	file = anon_inode_getfile("[iommufd_test_access]", &test_access_fops,
+				  taccess, O_RDWR);
+	if (IS_ERR(file)) {
+		mutex_destroy(&taccess->lock);
+		kfree(taccess);
+		return PTR_ERR(file);
+	}
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		rc = fd;
+		goto out_fput;
+	}
+
+	taccess->access = iommufd_access_create(ucmd->ictx, ioas_id,
+						&test_access_ops, taccess);
+	if (IS_ERR(taccess->access)) {
+		rc = PTR_ERR(taccess->access);
+		taccess->access = NULL;
+		goto out_put_fd;
+	}
+	/* The context must outlive the access that points into it */
+	taccess->ictx_file = get_file(ucmd->ictx->file);
+
+	cmd->create_access.out_access_fd = fd;
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		goto out_put_fd;
+	fd_install(fd, file);
+	return 0;
+
+out_put_fd:
+	put_unused_fd(fd);
+out_fput:
+	fput(file);
+	return rc;
+}
+
+/* Do the pinned pages match what the user sees at @uptr? */
+static int test_check_pages(void __user *uptr, struct page **pages,
+			    unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i != npages; i++) {
+		struct page *page;
+		long got;
+
+		got = get_user_pages_fast((unsigned long)uptr + i * PAGE_SIZE,
+					  1, 0, &page);
+		if (got < 0)
+			return got;
+		if (got != 1)
+			return -EFAULT;
+		put_page(page);
+		if (page != pages[i])
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int test_access_pages(struct iommufd_ucmd *ucmd, int fd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	unsigned long iova = cmd->access_pages.iova;
+	unsigned long length = cmd->access_pages.length;
+	u32 flags = cmd->access_pages.flags;
+	void __user *uptr = u64_to_user_ptr(cmd->access_pages.uptr);
+	struct test_access_item *item;
+	struct test_access *taccess;
+	struct page **pages;
+	unsigned long npages;
+	struct file *file;
+	int rc;
+
+	if (length > TEST_ACCESS_MAX_LENGTH)
+		return -ENOMEM;
+	if (flags & ~MOCK_FLAGS_ACCESS_WRITE)
+		return -EOPNOTSUPP;
+	if (!length)
+		return -EINVAL;
+	if (iova + length < iova)
+		return -EOVERFLOW;
+
+	taccess = test_access_get(fd, &file);
+	if (IS_ERR(taccess))
+		return PTR_ERR(taccess);
+	if (!taccess->pins_pages) {
+		rc = -EOPNOTSUPP;
+		goto out_fput;
+	}
+
+	npages = (PAGE_ALIGN(iova + length) - PAGE_ALIGN_DOWN(iova)) / PAGE_SIZE;
+	pages = kvcalloc(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	item = kzalloc(sizeof(*item), GFP_KERNEL_ACCOUNT);
+	if (!pages || !item) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
+
+	/* Pin and record under one lock, so unmap sees either both or none */
+	mutex_lock(&taccess->lock);
+	rc = iommufd_access_pin_pages(taccess->access, iova, length, pages,
+				      flags & MOCK_FLAGS_ACCESS_WRITE);
+	if (rc)
+		goto out_unlock;
+	if (uptr) {
+		rc = test_check_pages(uptr - offset_in_page(iova), pages,
+				      npages);
+		if (rc)
+			goto out_unpin;
+	}
+
+	item->iova = iova;
+	item->length = length;
+	item->id = taccess->next_id++;
+	cmd->access_pages.out_access_pages_id = item->id;
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		goto out_unpin;
+	list_add_tail(&item->node, &taccess->items);
+	item = NULL;
+	goto out_unlock;
+
+out_unpin:
+	iommufd_access_unpin_pages(taccess->access, iova, length);
+out_unlock:
+	mutex_unlock(&taccess->lock);
+out_free:
+	kfree(item);
+	kvfree(pages);
+out_fput:
+	fput(file);
+	return rc;
+}
+
+static int test_destroy_access_pages(struct iommufd_ucmd *ucmd, int fd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	struct test_access_item *item;
+	struct test_access *taccess;
+	struct file *file;
+	int rc = -ENOENT;
+
+	taccess = test_access_get(fd, &file);
+	if (IS_ERR(taccess))
+		return PTR_ERR(taccess);
+
+	mutex_lock(&taccess->lock);
+	list_for_each_entry(item, &taccess->items, node) {
+		if (item->id == cmd->destroy_access_pages.access_pages_id) {
+			test_access_drop_item(taccess, item);
+			rc = 0;
+			break;
+		}
+	}
+	mutex_unlock(&taccess->lock);
+	fput(file);
+	return rc;
+}
+
+static int test_access_rw(struct iommufd_ucmd *ucmd, int fd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	unsigned long length = cmd->access_rw.length;
+	void __user *uptr = u64_to_user_ptr(cmd->access_rw.uptr);
+	u32 flags = cmd->access_rw.flags;
+	bool write = flags & MOCK_ACCESS_RW_WRITE;
+	struct test_access *taccess;
+	struct file *file;
+	void *buf;
+	int rc;
+
+	if (length > TEST_ACCESS_MAX_LENGTH)
+		return -ENOMEM;
+	/* Our copies always take the pinning path, so SLOW_PATH is moot */
+	if (flags & ~(MOCK_ACCESS_RW_WRITE | MOCK_ACCESS_RW_SLOW_PATH))
+		return -EOPNOTSUPP;
+
+	taccess = test_access_get(fd, &file);
+	if (IS_ERR(taccess))
+		return PTR_ERR(taccess);
+
+	buf = kvzalloc(length ? length : 1, GFP_KERNEL_ACCOUNT);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out_fput;
+	}
+	if (write && copy_from_user(buf, uptr, length)) {
+		rc = -EFAULT;
+		goto out_free;
+	}
+	rc = iommufd_access_rw(taccess->access, cmd->access_rw.iova, buf,
+			       length, write);
+	if (!rc && !write && copy_to_user(uptr, buf, length))
+		rc = -EFAULT;
+out_free:
+	kvfree(buf);
+out_fput:
+	fput(file);
+	return rc;
+}
+
+/* Is every page of [uptr, uptr + length) pinned exactly @refs times? */
+static int test_check_refs(void __user *uptr, unsigned long length,
+			   unsigned int refs)
+{
+	unsigned long addr = (unsigned long)uptr;
+	unsigned long end;
+
+	if (length % PAGE_SIZE || addr % PAGE_SIZE ||
+	    check_add_overflow(addr, length, &end))
+		return -EINVAL;
+
+	for (; addr != end; addr += PAGE_SIZE) {
+		struct page *page;
+		long got;
+		int rc = 0;
+
+		got = get_user_pages_fast(addr, 1, 0, &page);
+		if (got < 0)
+			return got;
+		if (got != 1)
+			return -EFAULT;
+		/* Compound pages share one count: only small pages can tell */
+		if (!PageCompound(page) &&
+		    page_ref_count(page) / GUP_PIN_COUNTING_BIAS != refs)
+			rc = -EIO;
+		put_page(page);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int test_add_reserved(struct iommufd_ucmd *ucmd, u32 ioas_id, u64 start,
+			     u64 length)
+{
+	struct iommufd_ioas *ioas;
+	unsigned long last;
+	int rc;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(start, length - 1, &last))
+		return -EOVERFLOW;
+
+	ioas = iommufd_get_ioas(ucmd->ictx, ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	rc = iopt_reserve_iova(&ioas->iopt, start, last, NULL);
+	iommufd_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
+int iommufd_test(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+
+	switch (cmd->op) {
+	case IOMMU_TEST_OP_ADD_RESERVED:
+		return test_add_reserved(ucmd, cmd->id,
+					 cmd->add_reserved.start,
+					 cmd->add_reserved.length);
+	case IOMMU_TEST_OP_MD_CHECK_REFS:
+		return test_check_refs(u64_to_user_ptr(cmd->check_refs.uptr),
+				       cmd->check_refs.length,
+				       cmd->check_refs.refs);
+	case IOMMU_TEST_OP_CREATE_ACCESS:
+		return test_create_access(ucmd, cmd->id,
+					  cmd->create_access.flags);
+	case IOMMU_TEST_OP_ACCESS_PAGES:
+		return test_access_pages(ucmd, cmd->id);
+	case IOMMU_TEST_OP_DESTROY_ACCESS_PAGES:
+		return test_destroy_access_pages(ucmd, cmd->id);
+	case IOMMU_TEST_OP_ACCESS_RW:
+		return test_access_rw(ucmd, cmd->id);
+	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
+		/*
+		 * Upstream shrinks its temporary batch memory with this to
+		 * reach rarely used paths; ours are bounded already.
+		 */
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
