@@ -63,9 +63,12 @@ void iommufd_object_finalize(struct iommufd_ctx *ictx,
 {
 	void *old;
 
-	/* Replacing the reserved entry never allocates. */
+	/*
+	 * Replacing the reserved entry never allocates. The xarray reports a
+	 * reserved entry as NULL, so NULL means the swap happened.
+	 */
 	old = xa_cmpxchg(&ictx->objects, obj->id, XA_ZERO_ENTRY, obj, 0);
-	WARN_ON(old != XA_ZERO_ENTRY);
+	WARN_ON(old);
 }
 
 void iommufd_object_abort(struct iommufd_ctx *ictx, struct iommufd_object *obj)
