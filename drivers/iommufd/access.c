@@ -24,7 +24,8 @@
  * The access holds a reference on the IOAS, so IOMMU_DESTROY of it fails
  * with EBUSY until iommufd_access_destroy().
  *
- * Return: the access, or ERR_PTR(-ENOENT) for a bad id, -ENOMEM.
+ * Return: the access, or ERR_PTR(-ENOENT) for a bad id, -EADDRINUSE when
+ * a pinning access meets a mapping that is not page aligned, -ENOMEM.
  */
 struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
 					     u32 ioas_id,
@@ -33,6 +34,7 @@ struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
 {
 	struct iommufd_access *access;
 	struct iommufd_ioas *ioas;
+	int rc;
 
 	access = kzalloc(sizeof(*access), GFP_KERNEL_ACCOUNT);
 	if (!access)
@@ -40,8 +42,13 @@ struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
 
 	ioas = iommufd_get_ioas(ictx, ioas_id);
 	if (IS_ERR(ioas)) {
-		kfree(access);
-		return ERR_CAST(ioas);
+		rc = PTR_ERR(ioas);
+		goto out_free;
+	}
+	if (ops->unmap) {
+		rc = iopt_add_pinning_access(&ioas->iopt);
+		if (rc)
+			goto out_put;
 	}
 	/* Turn the lookup into a long-lived reference */
 	refcount_inc(&ioas->obj.users);
@@ -55,6 +62,12 @@ struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
 	list_add_tail(&access->node, &ioas->iopt.access_list);
 	mutex_unlock(&ioas->iopt.access_lock);
 	return access;
+
+out_put:
+	iommufd_put_object(ictx, &ioas->obj);
+out_free:
+	kfree(access);
+	return ERR_PTR(rc);
 }
 
 /**
@@ -68,6 +81,8 @@ void iommufd_access_destroy(struct iommufd_access *access)
 	mutex_lock(&iopt->access_lock);
 	list_del(&access->node);
 	mutex_unlock(&iopt->access_lock);
+	if (access->ops->unmap)
+		iopt_remove_pinning_access(iopt);
 	refcount_dec(&access->ioas->obj.users);
 	kfree(access);
 }
@@ -184,6 +199,9 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 	unsigned long last;
 	int rc = 0;
 
+	/* Without an unmap callback its pins could never be revoked */
+	if (WARN_ON(!access->ops->unmap))
+		return -EINVAL;
 	if (!length)
 		return -EINVAL;
 	if (check_add_overflow(iova, length - 1, &last))

@@ -617,20 +617,91 @@ void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
 	up_write(&iopt->iova_rwsem);
 }
 
+/* Every area must start, end and sit in its first page at @align */
+static int iopt_check_alignment(struct io_pagetable *iopt, unsigned long align)
+{
+	struct iopt_area *area;
+
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
+		if ((iopt_area_iova(area) | iopt_area_length(area) |
+		     area->page_offset) & (align - 1))
+			return -EADDRINUSE;
+	}
+	return 0;
+}
+
+/*
+ * The alignment every mapping needs: PAGE_SIZE when IOMMU mappings are
+ * limited to single pages or something pins pages, 1 otherwise. Raising
+ * it fails with EADDRINUSE if an existing area does not comply.
+ */
+static int iopt_update_alignment(struct io_pagetable *iopt)
+{
+	unsigned long align = 1;
+	int rc;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+
+	if (iopt->disable_large_pages || iopt->pinning_accesses)
+		align = PAGE_SIZE;
+	if (align > iopt->iova_alignment) {
+		rc = iopt_check_alignment(iopt, align);
+		if (rc)
+			return rc;
+	}
+	iopt->iova_alignment = align;
+	return 0;
+}
+
 /**
  * iopt_set_large_pages() - IOMMU_OPTION_HUGE_PAGES
  * @iopt: the table
  * @enable: allow IOMMU mappings larger than PAGE_SIZE
  *
- * With no IOMMU domain attached yet this only records the choice; domains
- * created later honour it.
+ * Turning large pages off makes PAGE_SIZE the IOVA alignment. With no IOMMU
+ * domain attached yet this only records the choice; domains created later
+ * honour it.
  *
- * Return: 0.
+ * Return: 0, or -EADDRINUSE when an existing mapping is not page aligned.
  */
 int iopt_set_large_pages(struct io_pagetable *iopt, bool enable)
 {
+	int rc;
+
 	down_write(&iopt->iova_rwsem);
 	WRITE_ONCE(iopt->disable_large_pages, !enable);
+	rc = iopt_update_alignment(iopt);
+	if (rc)
+		WRITE_ONCE(iopt->disable_large_pages, enable);
 	up_write(&iopt->iova_rwsem);
-	return 0;
+	return rc;
+}
+
+/**
+ * iopt_add_pinning_access() - an access that pins pages starts using @iopt
+ * @iopt: the table
+ *
+ * Return: 0, or -EADDRINUSE when an existing mapping is not page aligned.
+ */
+int iopt_add_pinning_access(struct io_pagetable *iopt)
+{
+	int rc;
+
+	down_write(&iopt->iova_rwsem);
+	iopt->pinning_accesses++;
+	rc = iopt_update_alignment(iopt);
+	if (rc)
+		iopt->pinning_accesses--;
+	up_write(&iopt->iova_rwsem);
+	return rc;
+}
+
+/* Lowering the alignment cannot fail. */
+void iopt_remove_pinning_access(struct io_pagetable *iopt)
+{
+	down_write(&iopt->iova_rwsem);
+	iopt->pinning_accesses--;
+	WARN_ON(iopt_update_alignment(iopt));
+	up_write(&iopt->iova_rwsem);
 }

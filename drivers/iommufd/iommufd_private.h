@@ -119,6 +119,7 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel);
  * @reserved_itree: ranges no mapping may use (struct iopt_reserved)
  * @iova_alignment: every IOVA and length must be a multiple of it
  * @disable_large_pages: IOMMU_OPTION_HUGE_PAGES was set to 0
+ * @pinning_accesses: accesses that pin pages; they need PAGE_SIZE alignment
  * @access_list: in-kernel users of the IOAS (struct iommufd_access)
  * @access_lock: protects @access_list
  */
@@ -129,6 +130,7 @@ struct io_pagetable {
 	struct rb_root_cached reserved_itree;
 	unsigned long iova_alignment;
 	bool disable_large_pages;
+	unsigned int pinning_accesses;
 	struct list_head access_list;
 	struct mutex access_lock;	/* protects @access_list */
 };
@@ -213,6 +215,8 @@ int iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
 		      unsigned long last, void *owner);
 void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner);
 int iopt_set_large_pages(struct io_pagetable *iopt, bool enable);
+int iopt_add_pinning_access(struct io_pagetable *iopt);
+void iopt_remove_pinning_access(struct io_pagetable *iopt);
 
 /* Pinned memory shared by areas (pages.c) */
 
@@ -323,7 +327,8 @@ int iommufd_option_rlimit_mode(struct iommu_option *cmd,
 /**
  * struct iommufd_access_ops - callbacks of an in-kernel IOAS user
  * @unmap: [iova, iova + length) is being unmapped; the user must release
- *	   every pin it holds there before returning
+ *	   every pin it holds there before returning. Only accesses with this
+ *	   callback may pin pages, and they make the IOAS PAGE_SIZE aligned.
  */
 struct iommufd_access_ops {
 	void (*unmap)(void *data, unsigned long iova, unsigned long length);

@@ -15,6 +15,7 @@
  * never allocates, so it cannot fail.
  */
 #include <linux/highmem.h>
+#include <linux/magic.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/user.h>
 #include <linux/shmem_fs.h>
@@ -96,16 +97,12 @@ struct iopt_pages *iopt_alloc_file_pages(struct iommufd_ctx *ictx,
 		return ERR_PTR(-EOVERFLOW);
 
 	/*
-	 * Only shmem (memfd, tmpfs) is supported: its pages stay put in the
-	 * page cache while we hold a reference. The range must lie inside
-	 * the file so that pinning later cannot run past its end.
+	 * Like upstream, the kind of file and the range are only checked
+	 * when pages are first pinned. Writing through the IOMMU into a file
+	 * opened read-only is refused right away.
 	 */
-	if (!shmem_mapping(file->f_mapping))
-		return ERR_PTR(-EINVAL);
 	if (writable && !(file->f_mode & FMODE_WRITE))
 		return ERR_PTR(-EPERM);
-	if (last >= i_size_read(file_inode(file)))
-		return ERR_PTR(-EINVAL);
 
 	pages = iopt_alloc_pages(ictx, offset_in_page(start), length, writable);
 	if (IS_ERR(pages))
@@ -261,16 +258,51 @@ static long pin_user_batch(struct iopt_pages *pages, unsigned long index,
 	return rc;
 }
 
+/* hugetlbfs: only pages that exist already (fallocate()d or faulted in) */
+static long pin_hugetlb_batch(struct iopt_pages *pages, pgoff_t first,
+			      unsigned long npages, struct page **out)
+{
+	struct address_space *mapping = pages->file->f_mapping;
+	unsigned long i;
+
+	for (i = 0; i != npages; i++) {
+		pgoff_t pgoff = first + i;
+		struct folio *folio;
+
+		folio = compat_filemap_get_folio(mapping,
+				compat_hugetlb_cache_index(mapping->host, pgoff));
+		if (!folio) {
+			if (i)
+				break;
+			return -EFAULT;
+		}
+		/* The lookup's folio reference is the one we keep */
+		out[i] = folio_page(folio, pgoff & (folio_nr_pages(folio) - 1));
+	}
+	return i;
+}
+
 static long pin_file_batch(struct iopt_pages *pages, unsigned long index,
 			   unsigned long npages, struct page **out)
 {
+	struct address_space *mapping = pages->file->f_mapping;
 	pgoff_t first = (pages->start >> PAGE_SHIFT) + index;
 	unsigned long i;
+
+	/*
+	 * Only shmem and hugetlbfs pages stay put while referenced (what
+	 * upstream's memfd_pin_folios() accepts); other files fail here.
+	 */
+	if (mapping->host->i_sb->s_magic == HUGETLBFS_MAGIC)
+		return pin_hugetlb_batch(pages, first, npages, out);
+	if (!shmem_mapping(mapping))
+		return -EINVAL;
 
 	for (i = 0; i != npages; i++) {
 		struct page *page;
 
-		page = shmem_read_mapping_page(pages->file->f_mapping, first + i);
+		/* Allocates missing pages; fails past the end of the file */
+		page = shmem_read_mapping_page(mapping, first + i);
 		if (IS_ERR(page)) {
 			if (i)
 				break;

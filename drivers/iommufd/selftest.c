@@ -82,9 +82,13 @@ static void test_access_unmap(void *data, unsigned long iova,
 	mutex_unlock(&taccess->lock);
 }
 
-static const struct iommufd_access_ops test_access_ops = {
+/* Accesses created with MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES */
+static const struct iommufd_access_ops test_access_ops_pin = {
 	.unmap = test_access_unmap,
 };
+
+/* Accesses that only copy: they never pin beyond one call */
+static const struct iommufd_access_ops test_access_ops_copy = {};
 
 static int test_access_release(struct inode *inode, struct file *file)
 {
@@ -146,7 +150,10 @@ static int test_create_access(struct iommufd_ucmd *ucmd, u32 ioas_id,
 	}
 
 	taccess->access = iommufd_access_create(ucmd->ictx, ioas_id,
-						&test_access_ops, taccess);
+						taccess->pins_pages ?
+							&test_access_ops_pin :
+							&test_access_ops_copy,
+						taccess);
 	if (IS_ERR(taccess->access)) {
 		rc = PTR_ERR(taccess->access);
 		taccess->access = NULL;

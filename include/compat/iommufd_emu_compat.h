@@ -11,11 +11,16 @@
 #ifndef IOMMUFD_EMU_COMPAT_H
 #define IOMMUFD_EMU_COMPAT_H
 
+#include <linux/hugetlb.h>
 #include <linux/interval_tree.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 
 #include "generated/probes.h"
+
+#ifndef HAVE_USER_STRUCT_LOCKED_VM
+#error "this kernel has no user_struct::locked_vm: build it with CONFIG_NET, CONFIG_IO_URING or CONFIG_SECRETMEM"
+#endif
 
 #ifndef HAVE_INTERVAL_TREE_SPAN_ITER
 /*
@@ -130,6 +135,29 @@ static inline long compat_pin_user_pages_remote(struct mm_struct *mm,
 	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
 				     NULL, locked);
 #endif
+}
+
+/*
+ * The page-cache index under which hugetlbfs keeps the page holding file
+ * page @pgoff: huge-page units until Linux 6.7, base pages since.
+ */
+static inline pgoff_t compat_hugetlb_cache_index(struct inode *inode,
+						 pgoff_t pgoff)
+{
+#ifdef HAVE_HUGETLB_BASEPAGE_INDEX
+	return pgoff >> huge_page_order(hstate_inode(inode));
+#else
+	return pgoff;
+#endif
+}
+
+/* Linux 6.3 made a page-cache miss an ERR_PTR instead of NULL. */
+static inline struct folio *compat_filemap_get_folio(struct address_space *mapping,
+						     pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(mapping, index);
+
+	return IS_ERR(folio) ? NULL : folio;
 }
 
 #endif /* IOMMUFD_EMU_COMPAT_H */
