@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iommufd-demo: a narrated walk through the /dev/iommu interface provided by
+ * iommufd_emu.
+ *
+ * Each step issues one or a few ioctls and prints what it asked for and what
+ * came back (object ids, IOVAs, lengths, errno names).  Some steps show an
+ * error on purpose; those are marked "as expected".  Any other failure makes
+ * the program exit with status 1.
+ *
+ * The walk is a table of steps sharing one struct demo: later features
+ * (devices, attaching them to an IOAS, ...) add steps and fields there.
+ *
+ * Usage: iommufd-demo [-d DEVICE]   (default /dev/iommu, or $IOMMUFD_EMU_DEV)
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/iommufd.h>
+#include <linux/types.h>
+
+#define DEMO_PAGE_SIZE	4096UL
+#define BUF_PAGES	16
+#define BUF_SIZE	(BUF_PAGES * DEMO_PAGE_SIZE)
+#define FIXED_IOVA	0x100000ULL
+#define MAX_RANGES	8
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct demo {
+	const char *dev_path;
+	int fd;
+	__u32 ioas;		/* the IOAS the buffers are mapped into */
+	__u32 ioas2;		/* the IOAS receiving a copy */
+	__u8 *buf;		/* BUF_SIZE bytes of our memory */
+	__u64 fixed_iova;	/* first half of buf, at an IOVA we chose */
+	__u64 auto_iova;	/* second half of buf, IOVA chosen by the kernel */
+	__u64 copy_iova;	/* the copy in ioas2 */
+	int unexpected;		/* failures that were not part of the plan */
+};
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("    ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+}
+
+static const char *errno_name(int err)
+{
+	const char *name = strerrorname_np(err);
+
+	return name ? name : "unknown errno";
+}
+
+/* Issue an ioctl; returns 0 or the errno it failed with. */
+static int do_ioctl(struct demo *d, unsigned long cmd, void *arg)
+{
+	return ioctl(d->fd, cmd, arg) ? errno : 0;
+}
+
+/* Report the outcome of something that should work. */
+static bool check_ok(struct demo *d, const char *what, int err)
+{
+	if (!err)
+		return true;
+	say("%s FAILED: %s (%s)", what, errno_name(err), strerror(err));
+	d->unexpected++;
+	return false;
+}
+
+/* Report the outcome of something that should fail with @want. */
+static bool check_err(struct demo *d, const char *what, int err, int want)
+{
+	if (err == want) {
+		say("%s -> %s, as expected", what, errno_name(err));
+		return true;
+	}
+	if (!err)
+		say("%s succeeded, but %s was expected", what,
+		    errno_name(want));
+	else
+		say("%s -> %s, but %s was expected", what, errno_name(err),
+		    errno_name(want));
+	d->unexpected++;
+	return false;
+}
+
+/* Pinned memory of this process, from /proc/self/status, in kB. */
+static long vm_pinned_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPin: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static int ioas_alloc(struct demo *d, __u32 *id)
+{
+	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+	int err;
+
+	err = do_ioctl(d, IOMMU_IOAS_ALLOC, &cmd);
+	if (!err)
+		*id = cmd.out_ioas_id;
+	return err;
+}
+
+static int ioas_unmap(struct demo *d, __u32 ioas, __u64 iova, __u64 length,
+		      __u64 *unmapped)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas,
+		.iova = iova,
+		.length = length,
+	};
+	int err;
+
+	err = do_ioctl(d, IOMMU_IOAS_UNMAP, &cmd);
+	if (!err)
+		*unmapped = cmd.length;
+	return err;
+}
+
+static int destroy(struct demo *d, __u32 id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return do_ioctl(d, IOMMU_DESTROY, &cmd);
+}
+
+/* ---- the steps ---------------------------------------------------------- */
+
+static int step_open(struct demo *d)
+{
+	say("open(\"%s\", O_RDWR)", d->dev_path);
+	d->fd = open(d->dev_path, O_RDWR | O_CLOEXEC);
+	if (d->fd < 0) {
+		check_ok(d, "open", errno);
+		return -1;
+	}
+	say("-> fd %d: a fresh context with no objects", d->fd);
+	return 0;
+}
+
+static int step_ioas_alloc(struct demo *d)
+{
+	say("IOMMU_IOAS_ALLOC: an I/O address space to map memory into");
+	if (!check_ok(d, "IOMMU_IOAS_ALLOC", ioas_alloc(d, &d->ioas)))
+		return -1;
+	say("-> IOAS id %u", d->ioas);
+	return 0;
+}
+
+static int step_iova_ranges(struct demo *d)
+{
+	struct iommu_iova_range ranges[MAX_RANGES];
+	struct iommu_ioas_iova_ranges cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = d->ioas,
+		.num_iovas = 0,
+	};
+	__u32 i;
+	int err;
+
+	say("IOMMU_IOAS_IOVA_RANGES with room for 0 ranges, to learn the count");
+	err = do_ioctl(d, IOMMU_IOAS_IOVA_RANGES, &cmd);
+	check_err(d, "IOMMU_IOAS_IOVA_RANGES", err, EMSGSIZE);
+	say("-> the IOAS has %u usable range(s)", cmd.num_iovas);
+	if (cmd.num_iovas > MAX_RANGES) {
+		say("more ranges than this demo shows, listing %d", MAX_RANGES);
+		cmd.num_iovas = MAX_RANGES;
+	}
+
+	cmd.allowed_iovas = (uintptr_t)ranges;
+	err = do_ioctl(d, IOMMU_IOAS_IOVA_RANGES, &cmd);
+	if (!check_ok(d, "IOMMU_IOAS_IOVA_RANGES", err))
+		return -1;
+	for (i = 0; i < cmd.num_iovas; i++)
+		say("   range %u: [%#llx, %#llx]", i,
+		    (unsigned long long)ranges[i].start,
+		    (unsigned long long)ranges[i].last);
+	say("-> IOVA alignment %llu byte(s) (no device attached yet)",
+	    (unsigned long long)cmd.out_iova_alignment);
+	return 0;
+}
+
+static int step_map_fixed(struct demo *d)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = d->ioas,
+		.length = BUF_SIZE / 2,
+		.iova = FIXED_IOVA,
+	};
+
+	d->buf = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (d->buf == MAP_FAILED) {
+		d->buf = NULL;
+		check_ok(d, "mmap", errno);
+		return -1;
+	}
+	memset(d->buf, 0x5a, BUF_SIZE);
+	cmd.user_va = (uintptr_t)d->buf;
+
+	say("IOMMU_IOAS_MAP: %lu KiB of our memory at %p, FIXED_IOVA %#llx, read/write",
+	    BUF_SIZE / 2 / 1024, d->buf, (unsigned long long)FIXED_IOVA);
+	if (!check_ok(d, "IOMMU_IOAS_MAP", do_ioctl(d, IOMMU_IOAS_MAP, &cmd)))
+		return -1;
+	d->fixed_iova = cmd.iova;
+	say("-> mapped at IOVA %#llx, length %#llx",
+	    (unsigned long long)cmd.iova, (unsigned long long)cmd.length);
+	say("   VmPin: %ld kB (pages get pinned once a device needs them)",
+	    vm_pinned_kb());
+	return 0;
+}
+
+static int step_map_auto(struct demo *d)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_IOAS_MAP_READABLE,
+		.ioas_id = d->ioas,
+		.user_va = (uintptr_t)(d->buf + BUF_SIZE / 2),
+		.length = BUF_SIZE / 2,
+	};
+
+	say("IOMMU_IOAS_MAP: the other %lu KiB, read-only, kernel picks the IOVA",
+	    BUF_SIZE / 2 / 1024);
+	if (!check_ok(d, "IOMMU_IOAS_MAP", do_ioctl(d, IOMMU_IOAS_MAP, &cmd)))
+		return -1;
+	d->auto_iova = cmd.iova;
+	say("-> mapped at IOVA %#llx", (unsigned long long)cmd.iova);
+
+	/* the same IOVA again is refused: mappings never replace others */
+	cmd.flags |= IOMMU_IOAS_MAP_FIXED_IOVA;
+	say("IOMMU_IOAS_MAP again at FIXED_IOVA %#llx (already in use)",
+	    (unsigned long long)cmd.iova);
+	check_err(d, "IOMMU_IOAS_MAP", do_ioctl(d, IOMMU_IOAS_MAP, &cmd),
+		  EEXIST);
+	return 0;
+}
+
+static int step_copy(struct demo *d)
+{
+	struct iommu_ioas_copy cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
+		.length = BUF_SIZE / 2,
+		.src_iova = d->fixed_iova,
+	};
+
+	say("IOMMU_IOAS_ALLOC: a second IOAS");
+	if (!check_ok(d, "IOMMU_IOAS_ALLOC", ioas_alloc(d, &d->ioas2)))
+		return -1;
+	say("-> IOAS id %u", d->ioas2);
+
+	cmd.dst_ioas_id = d->ioas2;
+	cmd.src_ioas_id = d->ioas;
+	say("IOMMU_IOAS_COPY: IOAS %u [%#llx, +%#lx) into IOAS %u, kernel picks the IOVA",
+	    d->ioas, (unsigned long long)d->fixed_iova, BUF_SIZE / 2,
+	    d->ioas2);
+	if (!check_ok(d, "IOMMU_IOAS_COPY", do_ioctl(d, IOMMU_IOAS_COPY, &cmd)))
+		return -1;
+	d->copy_iova = cmd.dst_iova;
+	say("-> copied to IOVA %#llx of IOAS %u, sharing the same pages",
+	    (unsigned long long)cmd.dst_iova, d->ioas2);
+	return 0;
+}
+
+static int step_unmap(struct demo *d)
+{
+	__u64 unmapped = 0;
+
+	say("IOMMU_IOAS_UNMAP: only the first page of the fixed mapping");
+	check_err(d, "IOMMU_IOAS_UNMAP",
+		  ioas_unmap(d, d->ioas, d->fixed_iova, DEMO_PAGE_SIZE,
+			     &unmapped),
+		  ENOENT);
+	say("   (a mapping is removed whole or not at all)");
+
+	say("IOMMU_IOAS_UNMAP: IOAS %u [%#llx, +%#lx)", d->ioas,
+	    (unsigned long long)d->fixed_iova, BUF_SIZE / 2);
+	if (!check_ok(d, "IOMMU_IOAS_UNMAP",
+		      ioas_unmap(d, d->ioas, d->fixed_iova, BUF_SIZE / 2,
+				 &unmapped)))
+		return -1;
+	say("-> %#llx bytes unmapped", (unsigned long long)unmapped);
+
+	say("IOMMU_IOAS_UNMAP: everything left in IOAS %u (iova 0, length ~0)",
+	    d->ioas);
+	if (!check_ok(d, "IOMMU_IOAS_UNMAP",
+		      ioas_unmap(d, d->ioas, 0, UINT64_MAX, &unmapped)))
+		return -1;
+	say("-> %#llx bytes unmapped (the automatic mapping)",
+	    (unsigned long long)unmapped);
+
+	say("IOMMU_IOAS_UNMAP: the copy in IOAS %u", d->ioas2);
+	if (!check_ok(d, "IOMMU_IOAS_UNMAP",
+		      ioas_unmap(d, d->ioas2, d->copy_iova, BUF_SIZE / 2,
+				 &unmapped)))
+		return -1;
+	say("-> %#llx bytes unmapped", (unsigned long long)unmapped);
+
+	say("IOMMU_IOAS_UNMAP: the copy again");
+	check_err(d, "IOMMU_IOAS_UNMAP",
+		  ioas_unmap(d, d->ioas2, d->copy_iova, BUF_SIZE / 2,
+			     &unmapped),
+		  ENOENT);
+	return 0;
+}
+
+static int step_destroy(struct demo *d)
+{
+	say("IOMMU_DESTROY: IOAS %u and IOAS %u", d->ioas, d->ioas2);
+	if (!check_ok(d, "IOMMU_DESTROY", destroy(d, d->ioas)) ||
+	    !check_ok(d, "IOMMU_DESTROY", destroy(d, d->ioas2)))
+		return -1;
+	say("-> both gone");
+	say("IOMMU_DESTROY: IOAS %u again", d->ioas);
+	check_err(d, "IOMMU_DESTROY", destroy(d, d->ioas), ENOENT);
+	return 0;
+}
+
+static int step_close(struct demo *d)
+{
+	say("close(fd %d): whatever is left is destroyed with the context",
+	    d->fd);
+	if (!check_ok(d, "close", close(d->fd) ? errno : 0))
+		return -1;
+	d->fd = -1;
+	say("   VmPin: %ld kB", vm_pinned_kb());
+	return 0;
+}
+
+static const struct {
+	const char *title;
+	int (*run)(struct demo *d);
+} steps[] = {
+	{ "Open the iommufd", step_open },
+	{ "Allocate an IOAS", step_ioas_alloc },
+	{ "Read the usable IOVA ranges", step_iova_ranges },
+	{ "Map memory at a chosen IOVA", step_map_fixed },
+	{ "Map memory at an IOVA the kernel chooses", step_map_auto },
+	{ "Copy a mapping into a second IOAS", step_copy },
+	{ "Unmap", step_unmap },
+	{ "Destroy the IOASes", step_destroy },
+	{ "Close the iommufd", step_close },
+};
+
+static void show_help(FILE *out, const char *prog)
+{
+	fprintf(out, "usage: %s [-d DEVICE]\n", prog);
+	fprintf(out, "Walks through the iommufd interface of DEVICE (default /dev/iommu,\n");
+	fprintf(out, "or $IOMMUFD_EMU_DEV) and explains each step.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct demo d = { .fd = -1 };
+	size_t i;
+	int opt;
+
+	d.dev_path = getenv("IOMMUFD_EMU_DEV");
+	if (!d.dev_path || !*d.dev_path)
+		d.dev_path = "/dev/iommu";
+	while ((opt = getopt(argc, argv, "d:h")) != -1) {
+		switch (opt) {
+		case 'd':
+			d.dev_path = optarg;
+			break;
+		case 'h':
+			show_help(stdout, argv[0]);
+			return 0;
+		default:
+			show_help(stderr, argv[0]);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		show_help(stderr, argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	printf("iommufd-demo: the /dev/iommu flow, step by step\n");
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		printf("\n[%zu] %s\n", i + 1, steps[i].title);
+		if (steps[i].run(&d)) {
+			printf("\niommufd-demo: step %zu failed, stopping\n",
+			       i + 1);
+			break;
+		}
+	}
+
+	if (d.fd >= 0)
+		close(d.fd);
+	if (d.buf)
+		munmap(d.buf, BUF_SIZE);
+	if (d.unexpected) {
+		printf("\niommufd-demo: %d unexpected result(s)\n",
+		       d.unexpected);
+		return 1;
+	}
+	printf("\niommufd-demo: done, everything behaved as expected\n");
+	return 0;
+}
