@@ -445,6 +445,29 @@ TEST_F(map_file, past_end_of_file)
 	close(access_fd);
 }
 
+/*
+ * Our one stricter rule than upstream: DMA must not write into a file the
+ * caller opened read-only, so WRITEABLE needs a writable descriptor.
+ */
+TEST_F(map_file, readonly_fd_refuses_writeable)
+{
+	__u64 iova = IOVA_BASE;
+	char path[64];
+	int ro;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", self->mfd);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ro);
+	test_err_ioas_map_file(EPERM, self->ioas_id, MAP_FIXED_RW, ro, 0,
+			       PAGE_SIZE, &iova);
+	iova = 0;
+	test_err_ioas_map_file(EPERM, self->ioas_id, MAP_RW, ro, 0, PAGE_SIZE,
+			       &iova);
+	close(ro);
+	/* Nothing was mapped */
+	test_ioctl_ioas_unmap(self->ioas_id, 0, UINT64_MAX, 0);
+}
+
 /* Only shmem and hugetlbfs pages can be pinned: others fail on use. */
 TEST_F(map_file, not_shmem)
 {
