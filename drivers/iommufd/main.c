@@ -34,6 +34,17 @@ static const struct iommufd_object_ops iommufd_object_ops[] = {
 	},
 };
 
+/**
+ * _iommufd_object_alloc() - allocate an object and reserve its id
+ * @ictx: the context
+ * @size: size of the containing struct; use iommufd_object_alloc()
+ * @type: the object type
+ *
+ * The id stays invisible until iommufd_object_finalize(); undo with
+ * iommufd_object_abort() or iommufd_object_abort_and_destroy().
+ *
+ * Return: the header, or an ERR_PTR (-ENOMEM, or -EBUSY when out of ids).
+ */
 struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
 					     size_t size,
 					     enum iommufd_object_type type)
@@ -58,6 +69,11 @@ struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
 	return obj;
 }
 
+/**
+ * iommufd_object_finalize() - publish a fully built object
+ * @ictx: the context
+ * @obj: the object; nothing may fail after this
+ */
 void iommufd_object_finalize(struct iommufd_ctx *ictx,
 			     struct iommufd_object *obj)
 {
@@ -71,6 +87,11 @@ void iommufd_object_finalize(struct iommufd_ctx *ictx,
 	WARN_ON(old);
 }
 
+/**
+ * iommufd_object_abort() - free an unpublished object that holds nothing
+ * @ictx: the context
+ * @obj: the object
+ */
 void iommufd_object_abort(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
 	void *old;
@@ -80,6 +101,11 @@ void iommufd_object_abort(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 	kfree(obj);
 }
 
+/**
+ * iommufd_object_abort_and_destroy() - undo an unpublished object
+ * @ictx: the context
+ * @obj: the object; its type's destroy releases what it holds
+ */
 void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
 				      struct iommufd_object *obj)
 {
@@ -87,6 +113,17 @@ void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
 	iommufd_object_abort(ictx, obj);
 }
 
+/**
+ * iommufd_get_object() - look up a published object for the current ioctl
+ * @ictx: the context
+ * @id: the id from userspace
+ * @type: the expected type, or IOMMUFD_OBJ_ANY
+ *
+ * Pair with iommufd_put_object().
+ *
+ * Return: the object, or ERR_PTR(-ENOENT) for a missing id, an id of another
+ * type, or an object being destroyed.
+ */
 struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 					  enum iommufd_object_type type)
 {
@@ -105,6 +142,11 @@ struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 	return obj;
 }
 
+/**
+ * iommufd_put_object() - end the use started by iommufd_get_object()
+ * @ictx: the context
+ * @obj: the object
+ */
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
 	refcount_dec(&obj->users);
@@ -154,6 +196,15 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel)
 	return 0;
 }
 
+/**
+ * iommufd_ucmd_respond() - copy the command struct back to userspace
+ * @ucmd: the ioctl
+ * @cmd_len: size of the kernel struct
+ *
+ * Only as many bytes as the user declared are written.
+ *
+ * Return: 0 or -EFAULT.
+ */
 int iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, size_t cmd_len)
 {
 	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
