@@ -7,6 +7,9 @@ ifneq ($(KERNELRELEASE),)
 include $(src)/Kbuild
 else
 
+# Gives make a real shell back when the user says "make run SHELL=1"
+include scripts/shell.mk
+
 # The kernel tree to build against: the running kernel's when it has one,
 # otherwise the newest installed Debian linux-headers-*-amd64.
 KDIR ?= $(shell scripts/find-kdir)
@@ -33,6 +36,6 @@ clean:
 	rm -rf include/compat/generated
 
 # The test loop: make check, make check-debug, make lint, make run, scripts/vm-run.
--include scripts/test.mk
+include scripts/test.mk
 
 endif

@@ -267,10 +267,10 @@ static long pin_hugetlb_batch(struct iopt_pages *pages, pgoff_t first,
 
 	for (i = 0; i != npages; i++) {
 		pgoff_t pgoff = first + i;
+		pgoff_t index = compat_hugetlb_cache_index(mapping->host, pgoff);
 		struct folio *folio;
 
-		folio = compat_filemap_get_folio(mapping,
-				compat_hugetlb_cache_index(mapping->host, pgoff));
+		folio = compat_filemap_get_folio(mapping, index);
 		if (!folio) {
 			if (i)
 				break;

@@ -18,8 +18,9 @@
 
 #include "generated/probes.h"
 
+/* Per-user memlock accounting needs user_struct::locked_vm */
 #ifndef HAVE_USER_STRUCT_LOCKED_VM
-#error "this kernel has no user_struct::locked_vm: build it with CONFIG_NET, CONFIG_IO_URING or CONFIG_SECRETMEM"
+#error "kernel lacks user_struct::locked_vm: enable CONFIG_NET, IO_URING or SECRETMEM"
 #endif
 
 #ifndef HAVE_INTERVAL_TREE_SPAN_ITER

@@ -38,7 +38,10 @@
  */
 #include <linux/iommufd_test.h>
 
+/* Plain programs (the benchmark) use the wrappers without the harness */
+#ifndef IOMMUFD_EMU_NO_HARNESS
 #include "kselftest_harness.h"
+#endif
 
 /* The emulator only targets x86_64, where base pages are 4 KiB. */
 #define PAGE_SIZE	4096UL
