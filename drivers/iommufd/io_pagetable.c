@@ -8,7 +8,11 @@
  * range, and is completed (pages set) once everything that can fail has
  * succeeded. An area without pages is busy: unmap refuses it with EBUSY.
  *
- * Lock order: iova_rwsem -> iopt_pages::mutex.
+ * IOMMU domains attached through HWPTs mirror every area: an area's pages
+ * are pinned (one claim per area) and mapped into each domain before the
+ * area is published, and unmapped and unpinned when it goes.
+ *
+ * Lock order: domains_rwsem -> iova_rwsem -> iopt_pages::mutex.
  */
 #include <linux/file.h>
 #include <linux/log2.h>
@@ -16,6 +20,7 @@
 #include <linux/iommu.h>
 
 #include "iommufd_private.h"
+#include "../iommu/emu_iommu.h"
 
 struct iopt_area *iopt_area_iter_first(struct io_pagetable *iopt,
 				       unsigned long start, unsigned long last)
@@ -37,6 +42,8 @@ struct iopt_area *iopt_area_iter_next(struct iopt_area *area,
 
 void iopt_init_table(struct io_pagetable *iopt)
 {
+	init_rwsem(&iopt->domains_rwsem);
+	xa_init_flags(&iopt->domains, XA_FLAGS_ALLOC);
 	init_rwsem(&iopt->iova_rwsem);
 	iopt->area_itree = RB_ROOT_CACHED;
 	iopt->allowed_itree = RB_ROOT_CACHED;
@@ -67,6 +74,8 @@ void iopt_destroy_table(struct io_pagetable *iopt)
 	iopt_free_tree(&iopt->reserved_itree);
 	WARN_ON(!RB_EMPTY_ROOT(&iopt->area_itree.rb_root));
 	WARN_ON(!list_empty(&iopt->access_list));
+	WARN_ON(!xa_empty(&iopt->domains));
+	xa_destroy(&iopt->domains);
 	mutex_destroy(&iopt->access_lock);
 }
 
@@ -183,6 +192,113 @@ static int iopt_check_iova(struct io_pagetable *iopt, unsigned long iova,
 }
 
 /*
+ * Map an area into one domain, coalescing physically contiguous pages into
+ * runs. The area's pages are pinned by the caller.
+ */
+static int iopt_area_map_domain(struct iopt_area *area,
+				struct iopt_pages *pages,
+				struct emu_domain *domain)
+{
+	unsigned long index = area->pages_node.start;
+	unsigned long remaining = iopt_area_length(area);
+	unsigned long iova = iopt_area_iova(area);
+	unsigned long offset = area->page_offset;
+	unsigned long run_iova = iova, run_len = 0;
+	phys_addr_t run_pa = 0;
+	int rc;
+
+	while (remaining) {
+		unsigned long len = min(PAGE_SIZE - offset, remaining);
+		phys_addr_t pa = page_to_phys(iopt_pages_page(pages, index)) +
+				 offset;
+
+		if (run_len && pa != run_pa + run_len) {
+			rc = emu_domain_map(domain, run_iova, run_pa, run_len,
+					    area->iommu_prot, GFP_KERNEL_ACCOUNT);
+			if (rc)
+				goto err_unmap;
+			run_len = 0;
+		}
+		if (!run_len) {
+			run_iova = iova;
+			run_pa = pa;
+		}
+		run_len += len;
+		iova += len;
+		remaining -= len;
+		offset = 0;
+		index++;
+	}
+	rc = emu_domain_map(domain, run_iova, run_pa, run_len, area->iommu_prot,
+			    GFP_KERNEL_ACCOUNT);
+	if (rc)
+		goto err_unmap;
+	return 0;
+
+err_unmap:
+	if (run_iova != iopt_area_iova(area))
+		emu_domain_unmap(domain, iopt_area_iova(area),
+				 run_iova - iopt_area_iova(area));
+	return rc;
+}
+
+/* Pin the area's pages once for all domains, then map it into each. */
+static int iopt_area_fill_domains(struct io_pagetable *iopt,
+				  struct iopt_area *area,
+				  struct iopt_pages *pages)
+{
+	struct emu_domain *domain, *failed;
+	unsigned long index;
+	int rc;
+
+	lockdep_assert_held(&iopt->domains_rwsem);
+
+	if (xa_empty(&iopt->domains))
+		return 0;
+	rc = iopt_pages_pin(pages, area->pages_node.start,
+			    area->pages_node.last);
+	if (rc)
+		return rc;
+	xa_for_each(&iopt->domains, index, domain) {
+		rc = iopt_area_map_domain(area, pages, domain);
+		if (rc)
+			goto err_unmap;
+	}
+	area->domain_pinned = true;
+	return 0;
+
+err_unmap:
+	failed = domain;
+	xa_for_each(&iopt->domains, index, domain) {
+		if (domain == failed)
+			break;
+		emu_domain_unmap(domain, iopt_area_iova(area),
+				 iopt_area_length(area));
+	}
+	iopt_pages_unpin(pages, area->pages_node.start, area->pages_node.last);
+	return rc;
+}
+
+/* Undo iopt_area_fill_domains(); cannot fail. */
+static void iopt_area_unfill_domains(struct io_pagetable *iopt,
+				     struct iopt_area *area,
+				     struct iopt_pages *pages)
+{
+	struct emu_domain *domain;
+	unsigned long index;
+
+	lockdep_assert_held(&iopt->domains_rwsem);
+
+	if (!area->domain_pinned)
+		return;
+	xa_for_each(&iopt->domains, index, domain)
+		emu_domain_unmap(domain, iopt_area_iova(area),
+				 iopt_area_length(area));
+	iopt_pages_unpin(pages, area->pages_node.start, area->pages_node.last);
+	area->domain_pinned = false;
+}
+
+/*
  * One slice of memory to be mapped: @length bytes of @pages starting at
  * byte @start_byte (counted from the first page of @pages).
  */
@@ -264,10 +380,12 @@ static int iopt_map_slices(struct io_pagetable *iopt, struct list_head *slices,
 			return -ENOMEM;
 	}
 
+	/* Keeps the set of domains stable until the areas are published */
+	down_read(&iopt->domains_rwsem);
 	down_write(&iopt->iova_rwsem);
 	if (!length || (length & (iopt->iova_alignment - 1))) {
 		rc = -EINVAL;
-		goto out_unlock;
+		goto out_unlock_iova;
 	}
 
 	if (alloc_iova) {
@@ -278,8 +396,9 @@ static int iopt_map_slices(struct io_pagetable *iopt, struct list_head *slices,
 		rc = iopt_check_iova(iopt, *iova, length);
 	}
 	if (rc)
-		goto out_unlock;
+		goto out_unlock_iova;
 
+	/* Claim the IOVA with areas that have no pages yet: they are busy */
 	cur = *iova;
 	list_for_each_entry(slice, slices, next) {
 		rc = iopt_insert_area(iopt, slice, cur, iommu_prot);
@@ -287,27 +406,38 @@ static int iopt_map_slices(struct io_pagetable *iopt, struct list_head *slices,
 			goto out_remove;
 		cur += slice->length;
 	}
+	up_write(&iopt->iova_rwsem);
 
-	/*
-	 * Nothing left can fail: publish the areas. Later layers fill IOMMU
-	 * domains between the insert above and this point.
-	 */
+	list_for_each_entry(slice, slices, next) {
+		rc = iopt_area_fill_domains(iopt, slice->area, slice->pages);
+		if (rc)
+			goto out_unfill;
+	}
+
+	/* Nothing left can fail: publish the areas. */
+	down_write(&iopt->iova_rwsem);
 	list_for_each_entry(slice, slices, next) {
 		slice->area->pages = slice->pages;
 		slice->pages = NULL;
 		slice->area = NULL;
 	}
 	up_write(&iopt->iova_rwsem);
+	up_read(&iopt->domains_rwsem);
 	return 0;
 
+out_unfill:
+	list_for_each_entry(slice, slices, next)
+		iopt_area_unfill_domains(iopt, slice->area, slice->pages);
+	down_write(&iopt->iova_rwsem);
 out_remove:
 	list_for_each_entry(slice, slices, next) {
 		if (!slice->area->iopt)
 			break;
 		interval_tree_remove(&slice->area->node, &iopt->area_itree);
 	}
-out_unlock:
+out_unlock_iova:
 	up_write(&iopt->iova_rwsem);
+	up_read(&iopt->domains_rwsem);
 	return rc;
 }
 
@@ -461,6 +591,7 @@ static int iopt_unmap_range(struct io_pagetable *iopt, unsigned long start,
 	int rc = 0;
 
 again:
+	down_read(&iopt->domains_rwsem);
 	down_write(&iopt->iova_rwsem);
 	while ((area = iopt_area_iter_first(iopt, start, last))) {
 		unsigned long area_first = iopt_area_iova(area);
@@ -485,6 +616,7 @@ again:
 			start = area_first;
 			area->prevent_access = true;
 			up_write(&iopt->iova_rwsem);
+			up_read(&iopt->domains_rwsem);
 			iommufd_access_notify_unmap(iopt, area_first,
 						    iopt_area_length(area));
 			if (WARN_ON(++tries > 100)) {
@@ -499,6 +631,7 @@ again:
 		interval_tree_remove(&area->node, &iopt->area_itree);
 		up_write(&iopt->iova_rwsem);
 
+		iopt_area_unfill_domains(iopt, area, pages);
 		kfree(area);
 		iopt_put_pages(pages);
 		unmapped_bytes += area_last - area_first + 1;
@@ -509,6 +642,7 @@ again:
 		start = area_last + 1;
 	}
 	up_write(&iopt->iova_rwsem);
+	up_read(&iopt->domains_rwsem);
 out_unmapped:
 	if (unmapped)
 		*unmapped = unmapped_bytes;
@@ -559,6 +693,30 @@ int iopt_set_allow_iova(struct io_pagetable *iopt,
 	return 0;
 }
 
+static int iopt_reserve_iova_locked(struct io_pagetable *iopt,
+				    unsigned long start, unsigned long last,
+				    void *owner)
+{
+	struct iopt_reserved *reserved;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+
+	if (start > last)
+		return -EINVAL;
+	if (interval_tree_iter_first(&iopt->area_itree, start, last) ||
+	    interval_tree_iter_first(&iopt->allowed_itree, start, last))
+		return -EADDRINUSE;
+
+	reserved = kzalloc(sizeof(*reserved), GFP_KERNEL_ACCOUNT);
+	if (!reserved)
+		return -ENOMEM;
+	reserved->node.start = start;
+	reserved->node.last = last;
+	reserved->owner = owner;
+	interval_tree_insert(&reserved->node, &iopt->reserved_itree);
+	return 0;
+}
+
 /**
  * iopt_reserve_iova() - keep [start, last] out of every mapping
  * @iopt: the table
@@ -571,37 +729,21 @@ int iopt_set_allow_iova(struct io_pagetable *iopt,
 int iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
 		      unsigned long last, void *owner)
 {
-	struct iopt_reserved *reserved;
-	int rc = 0;
-
-	if (start > last)
-		return -EINVAL;
-
-	reserved = kzalloc(sizeof(*reserved), GFP_KERNEL_ACCOUNT);
-	if (!reserved)
-		return -ENOMEM;
-	reserved->node.start = start;
-	reserved->node.last = last;
-	reserved->owner = owner;
+	int rc;
 
 	down_write(&iopt->iova_rwsem);
-	if (interval_tree_iter_first(&iopt->area_itree, start, last) ||
-	    interval_tree_iter_first(&iopt->allowed_itree, start, last))
-		rc = -EADDRINUSE;
-	else
-		interval_tree_insert(&reserved->node, &iopt->reserved_itree);
+	rc = iopt_reserve_iova_locked(iopt, start, last, owner);
 	up_write(&iopt->iova_rwsem);
-	if (rc)
-		kfree(reserved);
 	return rc;
 }
 
-/* Drop every reserved range tagged with @owner. */
-void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
+static void iopt_remove_reserved_iova_locked(struct io_pagetable *iopt,
+					     void *owner)
 {
 	struct interval_tree_node *node, *next;
 
-	down_write(&iopt->iova_rwsem);
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+
 	node = interval_tree_iter_first(&iopt->reserved_itree, 0, ULONG_MAX);
 	while (node) {
 		struct iopt_reserved *reserved =
@@ -614,6 +756,13 @@ void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
 		}
 		node = next;
 	}
+}
+
+/* Drop every reserved range tagged with @owner. */
+void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
+{
+	down_write(&iopt->iova_rwsem);
+	iopt_remove_reserved_iova_locked(iopt, owner);
 	up_write(&iopt->iova_rwsem);
 }
 
@@ -633,18 +782,23 @@ static int iopt_check_alignment(struct io_pagetable *iopt, unsigned long align)
 
 /*
  * The alignment every mapping needs: PAGE_SIZE when IOMMU mappings are
- * limited to single pages or something pins pages, 1 otherwise. Raising
+ * limited to single pages or something pins pages, at least every domain's
+ * smallest page, 1 otherwise. Raising
  * it fails with EADDRINUSE if an existing area does not comply.
  */
 static int iopt_update_alignment(struct io_pagetable *iopt)
 {
+	struct emu_domain *domain;
 	unsigned long align = 1;
+	unsigned long index;
 	int rc;
 
 	lockdep_assert_held_write(&iopt->iova_rwsem);
 
 	if (iopt->disable_large_pages || iopt->pinning_accesses)
 		align = PAGE_SIZE;
+	xa_for_each(&iopt->domains, index, domain)
+		align = max(align, domain->min_pgsize);
 	if (align > iopt->iova_alignment) {
 		rc = iopt_check_alignment(iopt, align);
 		if (rc)
@@ -663,18 +817,29 @@ static int iopt_update_alignment(struct io_pagetable *iopt)
  * domain attached yet this only records the choice; domains created later
  * honour it.
  *
- * Return: 0, or -EADDRINUSE when an existing mapping is not page aligned.
+ * Return: 0; -EADDRINUSE when an existing mapping is not page aligned;
+ * -EINVAL when domains already map the IOAS's areas.
  */
 int iopt_set_large_pages(struct io_pagetable *iopt, bool enable)
 {
-	int rc;
+	int rc = 0;
 
+	down_write(&iopt->domains_rwsem);
 	down_write(&iopt->iova_rwsem);
+	/* Domains already hold their mappings: they cannot change size */
+	if (!enable && !iopt->disable_large_pages &&
+	    !xa_empty(&iopt->domains) &&
+	    !RB_EMPTY_ROOT(&iopt->area_itree.rb_root)) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
 	WRITE_ONCE(iopt->disable_large_pages, !enable);
 	rc = iopt_update_alignment(iopt);
 	if (rc)
 		WRITE_ONCE(iopt->disable_large_pages, enable);
+out_unlock:
 	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
 	return rc;
 }
 
@@ -704,4 +869,164 @@ void iopt_remove_pinning_access(struct io_pagetable *iopt)
 	iopt->pinning_accesses--;
 	WARN_ON(iopt_update_alignment(iopt));
 	up_write(&iopt->iova_rwsem);
+}
+
+/* Reserve what lies outside the domain's aperture, tagged with the domain */
+static int iopt_reserve_aperture(struct io_pagetable *iopt,
+				 struct emu_domain *domain)
+{
+	int rc;
+
+	if (domain->aperture_start) {
+		rc = iopt_reserve_iova_locked(iopt, 0, domain->aperture_start - 1,
+					      domain);
+		if (rc)
+			return rc;
+	}
+	if (domain->aperture_end != ULONG_MAX) {
+		rc = iopt_reserve_iova_locked(iopt, domain->aperture_end + 1,
+					      ULONG_MAX, domain);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/**
+ * iopt_table_add_domain() - make a domain mirror the IOAS
+ * @iopt: the table
+ * @domain: a paging domain nobody uses yet
+ *
+ * Every existing area is pinned and mapped into @domain; IOVA outside the
+ * domain's aperture becomes reserved; the IOVA alignment grows to the
+ * domain's smallest page.
+ *
+ * Return: 0; -EINVAL for a domain whose smallest page exceeds PAGE_SIZE;
+ * -EADDRINUSE when existing areas are misaligned or outside the aperture;
+ * pinning and mapping errors. On failure nothing changed.
+ */
+int iopt_table_add_domain(struct io_pagetable *iopt, struct emu_domain *domain)
+{
+	struct iopt_area *area, *failed = NULL;
+	bool first;
+	u32 index;
+	int rc;
+
+	down_write(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+	first = xa_empty(&iopt->domains);
+	if (domain->min_pgsize > PAGE_SIZE) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	if (domain->min_pgsize > iopt->iova_alignment) {
+		rc = iopt_check_alignment(iopt, domain->min_pgsize);
+		if (rc)
+			goto out_unlock;
+	}
+	rc = iopt_reserve_aperture(iopt, domain);
+	if (rc)
+		goto out_reserved;
+	rc = xa_alloc(&iopt->domains, &index, XA_ZERO_ENTRY, xa_limit_32b,
+		      GFP_KERNEL_ACCOUNT);
+	if (rc)
+		goto out_reserved;
+
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
+		/* Areas still being created are filled by their creator */
+		if (!area->pages)
+			continue;
+		if (!area->domain_pinned) {
+			rc = iopt_pages_pin(area->pages, area->pages_node.start,
+					    area->pages_node.last);
+			if (rc) {
+				failed = area;
+				goto out_unfill;
+			}
+		}
+		rc = iopt_area_map_domain(area, area->pages, domain);
+		if (rc) {
+			if (!area->domain_pinned)
+				iopt_pages_unpin(area->pages,
+						 area->pages_node.start,
+						 area->pages_node.last);
+			failed = area;
+			goto out_unfill;
+		}
+		area->domain_pinned = true;
+	}
+
+	xa_store(&iopt->domains, index, domain, GFP_KERNEL);
+	WARN_ON(iopt_update_alignment(iopt));
+	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
+	return 0;
+
+out_unfill:
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area != failed;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
+		if (!area->pages)
+			continue;
+		emu_domain_unmap(domain, iopt_area_iova(area),
+				 iopt_area_length(area));
+		/* Pinned only for this domain if no other domain exists */
+		if (first) {
+			iopt_pages_unpin(area->pages, area->pages_node.start,
+					 area->pages_node.last);
+			area->domain_pinned = false;
+		}
+	}
+	xa_release(&iopt->domains, index);
+out_reserved:
+	iopt_remove_reserved_iova_locked(iopt, domain);
+out_unlock:
+	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
+	return rc;
+}
+
+/**
+ * iopt_table_remove_domain() - stop mirroring the IOAS into a domain
+ * @iopt: the table
+ * @domain: a domain added with iopt_table_add_domain(), no longer attached
+ *
+ * Cannot fail. When the last domain goes the areas are unpinned.
+ */
+void iopt_table_remove_domain(struct io_pagetable *iopt,
+			      struct emu_domain *domain)
+{
+	struct emu_domain *iter;
+	struct iopt_area *area;
+	unsigned long index;
+	bool last;
+
+	down_write(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+	xa_for_each(&iopt->domains, index, iter) {
+		if (iter == domain)
+			break;
+	}
+	if (WARN_ON(iter != domain))
+		goto out_unlock;
+	xa_erase(&iopt->domains, index);
+	last = xa_empty(&iopt->domains);
+
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
+		if (!area->pages || !area->domain_pinned)
+			continue;
+		emu_domain_unmap(domain, iopt_area_iova(area),
+				 iopt_area_length(area));
+		if (last) {
+			iopt_pages_unpin(area->pages, area->pages_node.start,
+					 area->pages_node.last);
+			area->domain_pinned = false;
+		}
+	}
+	iopt_remove_reserved_iova_locked(iopt, domain);
+	WARN_ON(iopt_update_alignment(iopt));
+out_unlock:
+	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
 }

@@ -18,6 +18,9 @@
 
 #include <compat/iommufd_emu_compat.h>
 
+struct emu_dev;
+struct emu_domain;
+struct emu_group;
 struct iommu_option;
 struct iommufd_ctx;
 
@@ -32,7 +35,10 @@ enum iopt_account_mode {
 enum iommufd_object_type {
 	IOMMUFD_OBJ_NONE,
 	IOMMUFD_OBJ_ANY = IOMMUFD_OBJ_NONE,
+	IOMMUFD_OBJ_DEVICE,
+	IOMMUFD_OBJ_HWPT_PAGING,
 	IOMMUFD_OBJ_IOAS,
+	IOMMUFD_OBJ_SELFTEST,
 	IOMMUFD_OBJ_MAX,
 };
 
@@ -60,10 +66,13 @@ struct iommufd_object {
  * @ioas_creation_lock: keeps new IOAS objects from appearing while
  *			IOMMU_IOAS_CHANGE_PROCESS holds every IOAS locked
  * @account_mode: accounting for pages pinned from now on
+ * @groups: emu_group -> struct iommufd_group, for the groups with devices
+ *	    bound to this context
  */
 struct iommufd_ctx {
 	struct file *file;
 	struct xarray objects;
+	struct xarray groups;
 	wait_queue_head_t destroy_wait;
 	struct rw_semaphore ioas_creation_lock;
 	u8 account_mode;
@@ -112,6 +121,9 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel);
 
 /**
  * struct io_pagetable - IOVA space of one IOAS
+ * @domains_rwsem: protects @domains; held for read while areas are filled
+ *		   into or removed from the domains
+ * @domains: the IOMMU domains that mirror every area (struct emu_domain)
  * @iova_rwsem: protects the three trees and @iova_alignment
  * @area_itree: mapped ranges (struct iopt_area)
  * @allowed_itree: IOVA ranges userspace asked to keep usable; when non-empty
@@ -124,6 +136,8 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel);
  * @access_lock: protects @access_list
  */
 struct io_pagetable {
+	struct rw_semaphore domains_rwsem;
+	struct xarray domains;
 	struct rw_semaphore iova_rwsem;
 	struct rb_root_cached area_itree;
 	struct rb_root_cached allowed_itree;
@@ -146,6 +160,7 @@ struct io_pagetable {
  * @iommu_prot: IOMMU_READ / IOMMU_WRITE
  * @num_accesses: pins taken through this area by in-kernel accesses
  * @prevent_access: unmap is waiting for the accesses to let go
+ * @domain_pinned: the area's pages are pinned because domains map them
  */
 struct iopt_area {
 	struct interval_tree_node node;
@@ -156,6 +171,7 @@ struct iopt_area {
 	int iommu_prot;
 	atomic_t num_accesses;
 	bool prevent_access;
+	bool domain_pinned;
 };
 
 struct iopt_reserved {
@@ -216,6 +232,9 @@ int iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
 void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner);
 int iopt_set_large_pages(struct io_pagetable *iopt, bool enable);
 int iopt_add_pinning_access(struct io_pagetable *iopt);
+int iopt_table_add_domain(struct io_pagetable *iopt, struct emu_domain *domain);
+void iopt_table_remove_domain(struct io_pagetable *iopt,
+			      struct emu_domain *domain);
 void iopt_remove_pinning_access(struct io_pagetable *iopt);
 
 /* Pinned memory shared by areas (pages.c) */
@@ -291,10 +310,14 @@ void iopt_pages_change_owner(struct iopt_pages *pages);
  * struct iommufd_ioas - an IO address space
  * @obj: common header
  * @iopt: its IOVA space and mappings
+ * @mutex: protects @hwpt_list
+ * @hwpt_list: the paging HWPTs built on it (iommufd_hwpt_paging::ioas_node)
  */
 struct iommufd_ioas {
 	struct iommufd_object obj;
 	struct io_pagetable iopt;
+	struct mutex mutex;	/* protects hwpt_list */
+	struct list_head hwpt_list;
 };
 
 static inline struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ictx,
@@ -321,6 +344,85 @@ int iommufd_ioas_change_process(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_option(struct iommufd_ucmd *ucmd);
 int iommufd_option_rlimit_mode(struct iommu_option *cmd,
 			       struct iommufd_ctx *ictx);
+
+/* HW page tables (hw_pagetable.c) */
+
+/**
+ * struct iommufd_hwpt_paging - a kernel-managed IO page table of an IOAS
+ * @obj: common header
+ * @domain: the IOMMU domain that mirrors the IOAS
+ * @ioas: the IOAS; holds a users reference on it
+ * @ioas_node: entry in @ioas's hwpt_list
+ * @auto_domain: created by attaching to the IOAS; destroyed with its last
+ *		 device, and the only kind attach-to-IOAS reuses
+ * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
+ */
+struct iommufd_hwpt_paging {
+	struct iommufd_object obj;
+	struct emu_domain *domain;
+	struct iommufd_ioas *ioas;
+	struct list_head ioas_node;
+	bool auto_domain;
+	bool nest_parent;
+};
+
+struct iommufd_device;
+
+struct iommufd_hwpt_paging *
+iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
+			  struct iommufd_device *idev, u32 flags,
+			  bool auto_domain);
+void iommufd_hwpt_paging_destroy(struct iommufd_object *obj);
+void iommufd_hwpt_paging_abort(struct iommufd_object *obj);
+int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd);
+
+/* Devices and their groups (device.c) */
+
+/**
+ * struct iommufd_group - a hardware group as one context sees it
+ *
+ * Holds which HWPT each PASID of the group is attached to and which
+ * devices asked for that: the group's hardware is switched by the first
+ * device to attach and released by the last to detach, counted here and
+ * never guessed from domain pointers.
+ *
+ * @kref: one per bound device of the group
+ * @lock: serialises attach, replace and detach of the group's devices
+ * @ictx: the context
+ * @group: the hardware group
+ * @pasid_attach: PASID -> struct iommufd_attach
+ */
+struct iommufd_group {
+	struct kref kref;
+	struct mutex lock;	/* serialises attach/replace/detach */
+	struct iommufd_ctx *ictx;
+	struct emu_group *group;
+	struct xarray pasid_attach;
+};
+
+/**
+ * struct iommufd_device - a device bound to a context
+ * @obj: common header; the binding driver holds a users reference, so
+ *	 IOMMU_DESTROY of a device always fails with EBUSY
+ * @ictx: the context
+ * @dev: the device
+ * @igroup: its group in this context
+ */
+struct iommufd_device {
+	struct iommufd_object obj;
+	struct iommufd_ctx *ictx;
+	struct emu_dev *dev;
+	struct iommufd_group *igroup;
+};
+
+struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx,
+					   struct emu_dev *dev);
+void iommufd_device_unbind(struct iommufd_device *idev);
+void iommufd_device_destroy(struct iommufd_object *obj);
+int iommufd_device_attach(struct iommufd_device *idev, u32 pasid, u32 *pt_id);
+int iommufd_device_replace(struct iommufd_device *idev, u32 pasid,
+			   u32 *pt_id);
+void iommufd_device_detach(struct iommufd_device *idev, u32 pasid);
 
 /* In-kernel users of an IOAS: CPU copies and page pins (access.c) */
 
@@ -371,5 +473,6 @@ void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 
 /* The test command (selftest.c) */
 int iommufd_test(struct iommufd_ucmd *ucmd);
+void iommufd_selftest_destroy(struct iommufd_object *obj);
 
 #endif /* IOMMUFD_PRIVATE_H */

@@ -18,19 +18,36 @@
 #include <linux/iommufd_test.h>
 
 #include "iommufd_private.h"
+#include "../iommu-hw/mock/mock.h"
 
 static char *devname = "iommu";
 module_param(devname, charp, 0444);
 MODULE_PARM_DESC(devname,
 		 "name of the device node under /dev (default: iommu); change it to run beside an in-kernel iommufd");
 
+/*
+ * destroy releases everything an object holds and cannot fail; abort, where
+ * present, undoes an object that was never published (it may expect locks
+ * its creator holds).
+ */
 struct iommufd_object_ops {
 	void (*destroy)(struct iommufd_object *obj);
+	void (*abort)(struct iommufd_object *obj);
 };
 
 static const struct iommufd_object_ops iommufd_object_ops[] = {
+	[IOMMUFD_OBJ_DEVICE] = {
+		.destroy = iommufd_device_destroy,
+	},
+	[IOMMUFD_OBJ_HWPT_PAGING] = {
+		.destroy = iommufd_hwpt_paging_destroy,
+		.abort = iommufd_hwpt_paging_abort,
+	},
 	[IOMMUFD_OBJ_IOAS] = {
 		.destroy = iommufd_ioas_destroy,
+	},
+	[IOMMUFD_OBJ_SELFTEST] = {
+		.destroy = iommufd_selftest_destroy,
 	},
 };
 
@@ -109,7 +126,12 @@ void iommufd_object_abort(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
 				      struct iommufd_object *obj)
 {
-	iommufd_object_ops[obj->type].destroy(obj);
+	const struct iommufd_object_ops *ops = &iommufd_object_ops[obj->type];
+
+	if (ops->abort)
+		ops->abort(obj);
+	else
+		ops->destroy(obj);
 	iommufd_object_abort(ictx, obj);
 }
 
@@ -150,8 +172,9 @@ struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
 	refcount_dec(&obj->users);
-	if (refcount_dec_and_test(&obj->lookups))
-		wake_up_all(&ictx->destroy_wait);
+	refcount_dec(&obj->lookups);
+	/* A kernel-initiated remove may be waiting for these to drain */
+	wake_up_all(&ictx->destroy_wait);
 }
 
 static void iommufd_object_free(struct iommufd_ctx *ictx,
@@ -160,7 +183,7 @@ static void iommufd_object_free(struct iommufd_ctx *ictx,
 	/* Drop the table's lookup reference and let running ioctls finish. */
 	if (!refcount_dec_and_test(&obj->lookups))
 		wait_event(ictx->destroy_wait,
-			   refcount_read(&obj->lookups) == 0);
+			   !refcount_read(&obj->lookups));
 	iommufd_object_ops[obj->type].destroy(obj);
 	kfree(obj);
 }
@@ -169,10 +192,11 @@ static void iommufd_object_free(struct iommufd_ctx *ictx,
  * iommufd_object_remove() - destroy an object nobody else references
  * @ictx: the context
  * @id: the object's id
- * @kernel: reserved for kernel-initiated removal by later layers
+ * @kernel: the kernel removes it (a device being unbound): instead of
+ *	    failing with EBUSY, wait for running ioctls to let go of it
  *
  * Return: 0; -ENOENT for an unknown id; -EBUSY while another object or an
- * ioctl in progress holds a reference.
+ * ioctl in progress holds a reference (never when @kernel).
  */
 int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel)
 {
@@ -183,6 +207,16 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel)
 	if (!obj) {
 		xa_unlock(&ictx->objects);
 		return -ENOENT;
+	}
+	if (kernel) {
+		/* Unpublish first so that no new lookup can start */
+		__xa_erase(&ictx->objects, id);
+		xa_unlock(&ictx->objects);
+		wait_event(ictx->destroy_wait,
+			   refcount_read(&obj->users) == 1);
+		refcount_set(&obj->users, 0);
+		iommufd_object_free(ictx, obj);
+		return 0;
 	}
 	/* Only the table's own reference may remain. */
 	if (!refcount_dec_if_one(&obj->users)) {
@@ -262,6 +296,7 @@ static int iommufd_fops_open(struct inode *inode, struct file *filp)
 		return -ENOMEM;
 
 	xa_init_flags(&ictx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	xa_init(&ictx->groups);
 	init_waitqueue_head(&ictx->destroy_wait);
 	init_rwsem(&ictx->ioas_creation_lock);
 	ictx->account_mode = IOPT_PAGES_ACCOUNT_USER;
@@ -296,6 +331,8 @@ static int iommufd_fops_release(struct inode *inode, struct file *filp)
 	/* Anything left is a reference-counting bug: leak it, don't crash. */
 	WARN_ON(!xa_empty(&ictx->objects));
 	xa_destroy(&ictx->objects);
+	WARN_ON(!xa_empty(&ictx->groups));
+	xa_destroy(&ictx->groups);
 	kfree(ictx);
 	return 0;
 }
@@ -354,7 +391,7 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 		 struct iommu_hw_info, __reserved),
 	IOCTL_OP(IOMMU_HW_QUEUE_ALLOC, iommufd_not_supported,
 		 struct iommu_hw_queue_alloc, length),
-	IOCTL_OP(IOMMU_HWPT_ALLOC, iommufd_not_supported,
+	IOCTL_OP(IOMMU_HWPT_ALLOC, iommufd_hwpt_alloc,
 		 struct iommu_hwpt_alloc, __reserved),
 	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, iommufd_not_supported,
 		 struct iommu_hwpt_get_dirty_bitmap, data),
@@ -445,19 +482,28 @@ static int __init iommufd_init(void)
 {
 	int rc;
 
+	rc = emu_mock_init();
+	if (rc)
+		return rc;
+
 	iommufd_misc_dev.name = devname;
 	iommufd_misc_dev.nodename = devname;
 	rc = misc_register(&iommufd_misc_dev);
 	if (rc) {
 		pr_err("cannot register /dev/%s: %d\n", devname, rc);
-		return rc;
+		goto err_mock;
 	}
 	return 0;
+
+err_mock:
+	emu_mock_exit();
+	return rc;
 }
 
 static void __exit iommufd_exit(void)
 {
 	misc_deregister(&iommufd_misc_dev);
+	emu_mock_exit();
 }
 
 module_init(iommufd_init);

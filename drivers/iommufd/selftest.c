@@ -2,10 +2,11 @@
 /*
  * IOMMU_TEST_CMD: hooks the kselftests use to look inside the object layer.
  *
- * This part implements the operations that need no IOMMU domain: reserved
- * IOVA, in-kernel accesses (pinning and CPU copies through an IOAS) and
- * page pin-count checks. Operations on mock devices and domains answer
- * EOPNOTSUPP until the layers below provide them.
+ * Implemented: reserved IOVA, in-kernel accesses (pinning and CPU copies
+ * through an IOAS), page pin-count checks, and mock devices of the mock
+ * IOMMU (create, attach, replace, check a domain's translations). The
+ * remaining operations (dirty tracking, nesting, faults, PASID, dma-buf)
+ * answer EOPNOTSUPP until the layers they need exist.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -16,6 +17,8 @@
 #include <linux/iommufd_test.h>
 
 #include "iommufd_private.h"
+#include "../iommu/emu_iommu.h"
+#include "../iommu-hw/mock/mock.h"
 
 /* Largest range one ACCESS_PAGES / ACCESS_RW may cover */
 #define TEST_ACCESS_MAX_LENGTH	SZ_16M
@@ -393,6 +396,149 @@ static int test_add_reserved(struct iommufd_ucmd *ucmd, u32 ioas_id, u64 start,
 	return rc;
 }
 
+/*
+ * A mock device created by IOMMU_TEST_OP_MOCK_DOMAIN: the selftest object
+ * owns the device and its binding; destroying it detaches and unplugs.
+ */
+struct selftest_obj {
+	struct iommufd_object obj;
+	struct iommufd_ctx *ictx;
+	struct emu_dev *dev;
+	struct iommufd_device *idev;
+};
+
+void iommufd_selftest_destroy(struct iommufd_object *obj)
+{
+	struct selftest_obj *sobj = container_of(obj, struct selftest_obj, obj);
+
+	if (sobj->idev) {
+		iommufd_device_detach(sobj->idev, EMU_NO_PASID);
+		iommufd_device_unbind(sobj->idev);
+	}
+	if (sobj->dev)
+		emu_mock_dev_destroy(sobj->dev);
+}
+
+static int test_mock_domain(struct iommufd_ucmd *ucmd, u32 pt_id,
+			    u32 dev_flags, u32 *out_stdev_id,
+			    u32 *out_hwpt_id, u32 *out_idev_id)
+{
+	struct selftest_obj *sobj;
+	u32 flags = 0;
+	int rc;
+
+	if (dev_flags & ~(MOCK_FLAGS_DEVICE_NO_DIRTY | MOCK_FLAGS_DEVICE_PASID))
+		return -EINVAL;
+	if (dev_flags & MOCK_FLAGS_DEVICE_NO_DIRTY)
+		flags |= EMU_MOCK_DEV_NO_DIRTY;
+	if (dev_flags & MOCK_FLAGS_DEVICE_PASID)
+		flags |= EMU_MOCK_DEV_PASID;
+
+	sobj = iommufd_object_alloc(ucmd->ictx, struct selftest_obj,
+				    IOMMUFD_OBJ_SELFTEST);
+	if (IS_ERR(sobj))
+		return PTR_ERR(sobj);
+	sobj->ictx = ucmd->ictx;
+
+	sobj->dev = emu_mock_dev_create(flags);
+	if (IS_ERR(sobj->dev)) {
+		rc = PTR_ERR(sobj->dev);
+		sobj->dev = NULL;
+		goto out_abort;
+	}
+	sobj->idev = iommufd_device_bind(ucmd->ictx, sobj->dev);
+	if (IS_ERR(sobj->idev)) {
+		rc = PTR_ERR(sobj->idev);
+		sobj->idev = NULL;
+		goto out_abort;
+	}
+	rc = iommufd_device_attach(sobj->idev, EMU_NO_PASID, &pt_id);
+	if (rc)
+		goto out_abort;
+
+	*out_stdev_id = sobj->obj.id;
+	*out_hwpt_id = pt_id;
+	*out_idev_id = sobj->idev->obj.id;
+	rc = iommufd_ucmd_respond(ucmd, sizeof(struct iommu_test_cmd));
+	if (rc)
+		goto out_abort;
+	iommufd_object_finalize(ucmd->ictx, &sobj->obj);
+	return 0;
+
+out_abort:
+	iommufd_object_abort_and_destroy(ucmd->ictx, &sobj->obj);
+	return rc;
+}
+
+static int test_mock_domain_replace(struct iommufd_ucmd *ucmd, u32 stdev_id,
+				    u32 *pt_id)
+{
+	struct iommufd_object *obj;
+	struct selftest_obj *sobj;
+	int rc;
+
+	obj = iommufd_get_object(ucmd->ictx, stdev_id, IOMMUFD_OBJ_SELFTEST);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	sobj = container_of(obj, struct selftest_obj, obj);
+	rc = iommufd_device_replace(sobj->idev, EMU_NO_PASID, pt_id);
+	if (!rc)
+		rc = iommufd_ucmd_respond(ucmd, sizeof(struct iommu_test_cmd));
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
+/* Does every granule of [iova, iova + length) map to the page at @uptr? */
+static int test_check_map(struct iommufd_ucmd *ucmd, u32 hwpt_id,
+			  unsigned long iova, unsigned long length,
+			  void __user *uptr)
+{
+	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_object *obj;
+	struct emu_domain *domain;
+	unsigned long granule, end;
+	int rc = 0;
+
+	obj = iommufd_get_object(ucmd->ictx, hwpt_id, IOMMUFD_OBJ_HWPT_PAGING);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
+	domain = hwpt->domain;
+	granule = domain->min_pgsize;
+
+	if (iova % granule || length % granule ||
+	    (unsigned long)uptr % granule ||
+	    check_add_overflow((unsigned long)uptr, length, &end)) {
+		rc = -EINVAL;
+		goto out_put;
+	}
+	for (; length; length -= granule, iova += granule, uptr += granule) {
+		unsigned long addr = (unsigned long)uptr;
+		struct page *page;
+		phys_addr_t want;
+		long got;
+
+		got = get_user_pages_fast(addr & PAGE_MASK, 1, 0, &page);
+		if (got < 0) {
+			rc = got;
+			break;
+		}
+		if (got != 1) {
+			rc = -EFAULT;
+			break;
+		}
+		want = page_to_phys(page) + offset_in_page(addr);
+		put_page(page);
+		if (emu_domain_iova_to_phys(domain, iova) != want) {
+			rc = -EINVAL;
+			break;
+		}
+	}
+out_put:
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
 int iommufd_test(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_test_cmd *cmd = ucmd->cmd;
@@ -415,6 +561,24 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 		return test_destroy_access_pages(ucmd, cmd->id);
 	case IOMMU_TEST_OP_ACCESS_RW:
 		return test_access_rw(ucmd, cmd->id);
+	case IOMMU_TEST_OP_MOCK_DOMAIN:
+		return test_mock_domain(ucmd, cmd->id, 0,
+					&cmd->mock_domain.out_stdev_id,
+					&cmd->mock_domain.out_hwpt_id,
+					&cmd->mock_domain.out_idev_id);
+	case IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS:
+		return test_mock_domain(ucmd, cmd->id,
+					cmd->mock_domain_flags.dev_flags,
+					&cmd->mock_domain_flags.out_stdev_id,
+					&cmd->mock_domain_flags.out_hwpt_id,
+					&cmd->mock_domain_flags.out_idev_id);
+	case IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE:
+		return test_mock_domain_replace(ucmd, cmd->id,
+						&cmd->mock_domain_replace.pt_id);
+	case IOMMU_TEST_OP_MD_CHECK_MAP:
+		return test_check_map(ucmd, cmd->id, cmd->check_map.iova,
+				      cmd->check_map.length,
+				      u64_to_user_ptr(cmd->check_map.uptr));
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
 		/*
 		 * Upstream shrinks its temporary batch memory with this to

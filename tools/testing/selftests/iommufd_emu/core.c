@@ -35,10 +35,12 @@ static const struct cmd_desc implemented_cmds[] = {
 	CMD_DESC(IOMMU_IOAS_CHANGE_PROCESS, struct iommu_ioas_change_process),
 };
 
-/* Commands of the uAPI that later issues implement: EOPNOTSUPP for now. */
+/*
+ * Commands of the uAPI that later issues implement: EOPNOTSUPP for now.
+ * IOMMU_HWPT_ALLOC's rules are tested in attach.c.
+ */
 static const struct cmd_desc pending_cmds[] = {
 	CMD_DESC(IOMMU_VFIO_IOAS, struct iommu_vfio_ioas),
-	CMD_DESC(IOMMU_HWPT_ALLOC, struct iommu_hwpt_alloc),
 	CMD_DESC(IOMMU_GET_HW_INFO, struct iommu_hw_info),
 	CMD_DESC(IOMMU_HWPT_SET_DIRTY_TRACKING,
 		 struct iommu_hwpt_set_dirty_tracking),

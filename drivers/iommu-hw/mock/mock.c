@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The selftest mock IOMMU.
+ *
+ * One instance, created at module load. Each mock device is a group of its
+ * own. Paging domains keep their translations in an xarray with one entry
+ * per MOCK_PAGE_SIZE granule: simple and obviously correct, which is what
+ * a test double needs; the emulated SMMUv3 and VT-d use real page tables.
+ */
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <linux/iommufd_test.h>
+
+#include "../../iommu/emu_iommu.h"
+#include "mock.h"
+
+/* An entry holds the physical granule number and the permissions */
+#define MOCK_ENTRY_READ		BIT(0)
+#define MOCK_ENTRY_WRITE	BIT(1)
+#define MOCK_ENTRY_SHIFT	2
+
+struct mock_domain {
+	struct emu_domain domain;
+	struct xarray granules;
+};
+
+struct mock_dev {
+	struct emu_dev dev;
+	u32 flags;
+	struct emu_domain *rid_domain;	/* what its DMA would use */
+};
+
+static struct emu_iommu mock_iommu;
+static atomic_t mock_next_id = ATOMIC_INIT(0);
+
+static struct mock_domain *to_mock_domain(struct emu_domain *domain)
+{
+	return container_of(domain, struct mock_domain, domain);
+}
+
+static struct mock_dev *to_mock_dev(struct emu_dev *dev)
+{
+	return container_of(dev, struct mock_dev, dev);
+}
+
+static int mock_attach_prepare(struct emu_domain *domain, struct emu_dev *dev,
+			       u32 pasid, void **cookie)
+{
+	if (pasid != EMU_NO_PASID && !dev->pasid_bits &&
+	    domain->type != EMU_DOMAIN_BLOCKED)
+		return -EINVAL;
+	/* A device that cannot report dirty pages must not join such a domain */
+	if ((domain->flags & EMU_DOMAIN_DIRTY_TRACKING) &&
+	    (to_mock_dev(dev)->flags & EMU_MOCK_DEV_NO_DIRTY))
+		return -EINVAL;
+	*cookie = NULL;
+	return 0;
+}
+
+static void mock_attach_commit(struct emu_domain *domain, struct emu_dev *dev,
+			       u32 pasid, void *cookie)
+{
+	if (pasid == EMU_NO_PASID)
+		WRITE_ONCE(to_mock_dev(dev)->rid_domain, domain);
+}
+
+static void mock_attach_abort(struct emu_domain *domain, struct emu_dev *dev,
+			      u32 pasid, void *cookie)
+{
+}
+
+static int mock_map(struct emu_domain *domain, unsigned long iova,
+		    phys_addr_t paddr, size_t size, int prot, gfp_t gfp,
+		    size_t *mapped)
+{
+	struct mock_domain *mdomain = to_mock_domain(domain);
+	unsigned long perm = 0;
+	size_t done;
+
+	if (prot & IOMMU_READ)
+		perm |= MOCK_ENTRY_READ;
+	if (prot & IOMMU_WRITE)
+		perm |= MOCK_ENTRY_WRITE;
+
+	for (done = 0; done < size; done += MOCK_PAGE_SIZE) {
+		unsigned long entry = ((paddr + done) / MOCK_PAGE_SIZE)
+				      << MOCK_ENTRY_SHIFT | perm;
+		void *old;
+
+		old = xa_cmpxchg(&mdomain->granules,
+				 (iova + done) / MOCK_PAGE_SIZE, NULL,
+				 xa_mk_value(entry), gfp);
+		if (xa_is_err(old) || old) {
+			*mapped = done;
+			return old && !xa_is_err(old) ? -EEXIST : xa_err(old);
+		}
+	}
+	*mapped = done;
+	return 0;
+}
+
+static size_t mock_unmap(struct emu_domain *domain, unsigned long iova,
+			 size_t size)
+{
+	struct mock_domain *mdomain = to_mock_domain(domain);
+	size_t done, unmapped = 0;
+
+	for (done = 0; done < size; done += MOCK_PAGE_SIZE) {
+		if (xa_erase(&mdomain->granules, (iova + done) / MOCK_PAGE_SIZE))
+			unmapped += MOCK_PAGE_SIZE;
+	}
+	return unmapped;
+}
+
+static phys_addr_t mock_iova_to_phys(struct emu_domain *domain,
+				     unsigned long iova)
+{
+	struct mock_domain *mdomain = to_mock_domain(domain);
+	void *entry = xa_load(&mdomain->granules, iova / MOCK_PAGE_SIZE);
+
+	if (!entry)
+		return 0;
+	return (xa_to_value(entry) >> MOCK_ENTRY_SHIFT) * MOCK_PAGE_SIZE +
+	       iova % MOCK_PAGE_SIZE;
+}
+
+static void mock_domain_free(struct emu_domain *domain)
+{
+	struct mock_domain *mdomain = to_mock_domain(domain);
+
+	WARN_ON(!xa_empty(&mdomain->granules));
+	xa_destroy(&mdomain->granules);
+	kfree(mdomain);
+}
+
+static const struct emu_domain_ops mock_paging_ops = {
+	.attach_prepare = mock_attach_prepare,
+	.attach_commit = mock_attach_commit,
+	.attach_abort = mock_attach_abort,
+	.map = mock_map,
+	.unmap = mock_unmap,
+	.iova_to_phys = mock_iova_to_phys,
+	.free = mock_domain_free,
+};
+
+static const struct emu_domain_ops mock_blocked_ops = {
+	.attach_prepare = mock_attach_prepare,
+	.attach_commit = mock_attach_commit,
+	.attach_abort = mock_attach_abort,
+};
+
+static struct emu_domain mock_blocked_domain = {
+	.type = EMU_DOMAIN_BLOCKED,
+	.ops = &mock_blocked_ops,
+};
+
+static struct emu_domain *mock_domain_alloc_paging(struct emu_dev *dev,
+						   u32 flags)
+{
+	struct mock_domain *mdomain;
+
+	if (flags & ~(EMU_DOMAIN_NEST_PARENT | EMU_DOMAIN_DIRTY_TRACKING |
+		      EMU_DOMAIN_PASID | EMU_DOMAIN_NO_LARGE_PAGES))
+		return ERR_PTR(-EOPNOTSUPP);
+	if ((flags & EMU_DOMAIN_DIRTY_TRACKING) &&
+	    (to_mock_dev(dev)->flags & EMU_MOCK_DEV_NO_DIRTY))
+		return ERR_PTR(-EOPNOTSUPP);
+
+	mdomain = kzalloc(sizeof(*mdomain), GFP_KERNEL_ACCOUNT);
+	if (!mdomain)
+		return ERR_PTR(-ENOMEM);
+	xa_init(&mdomain->granules);
+	mdomain->domain.ops = &mock_paging_ops;
+	mdomain->domain.min_pgsize = MOCK_PAGE_SIZE;
+	mdomain->domain.aperture_start = MOCK_APERTURE_START;
+	mdomain->domain.aperture_end = MOCK_APERTURE_LAST;
+	return &mdomain->domain;
+}
+
+static const struct emu_iommu_ops mock_iommu_ops = {
+	.domain_alloc_paging = mock_domain_alloc_paging,
+};
+
+static struct emu_iommu mock_iommu = {
+	.name = "mock",
+	.ops = &mock_iommu_ops,
+	.blocked_domain = &mock_blocked_domain,
+	.max_pasid_log2 = MOCK_PASID_WIDTH,
+};
+
+/**
+ * emu_mock_dev_create() - a new mock device in a group of its own
+ * @flags: EMU_MOCK_DEV_*
+ *
+ * Return: the device, or an ERR_PTR.
+ */
+struct emu_dev *emu_mock_dev_create(u32 flags)
+{
+	struct mock_dev *mdev;
+	int rc;
+
+	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL_ACCOUNT);
+	if (!mdev)
+		return ERR_PTR(-ENOMEM);
+	mdev->flags = flags;
+	mdev->dev.name = "mock";
+	mdev->dev.iommu = &mock_iommu;
+	mdev->dev.id = atomic_inc_return(&mock_next_id);
+	if (flags & EMU_MOCK_DEV_PASID)
+		mdev->dev.pasid_bits = MOCK_PASID_WIDTH;
+	rc = emu_dev_add(&mdev->dev, 0);
+	if (rc) {
+		kfree(mdev);
+		return ERR_PTR(rc);
+	}
+	return &mdev->dev;
+}
+
+/**
+ * emu_mock_dev_destroy() - remove a mock device
+ * @dev: from emu_mock_dev_create(), released by its owner
+ */
+void emu_mock_dev_destroy(struct emu_dev *dev)
+{
+	emu_dev_remove(dev);
+	kfree(to_mock_dev(dev));
+}
+
+/**
+ * emu_mock_init() - register the mock IOMMU instance
+ *
+ * Return: 0 or a negative errno.
+ */
+int emu_mock_init(void)
+{
+	return emu_iommu_register(&mock_iommu);
+}
+
+/**
+ * emu_mock_exit() - withdraw the mock IOMMU instance
+ */
+void emu_mock_exit(void)
+{
+	emu_iommu_unregister(&mock_iommu);
+}

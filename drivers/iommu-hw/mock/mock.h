@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The selftest mock IOMMU: the driver behind IOMMU_TEST_OP_MOCK_DOMAIN.
+ * Its paging domains translate in MOCK_PAGE_SIZE granules inside the
+ * upstream selftest's aperture, so the upstream kselftest's expectations
+ * hold.
+ */
+#ifndef EMU_MOCK_H
+#define EMU_MOCK_H
+
+#include <linux/types.h>
+
+struct emu_dev;
+
+/* Device flags, as in IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS */
+#define EMU_MOCK_DEV_NO_DIRTY	BIT(0)
+#define EMU_MOCK_DEV_PASID	BIT(2)
+
+int emu_mock_init(void);
+void emu_mock_exit(void);
+struct emu_dev *emu_mock_dev_create(u32 flags);
+void emu_mock_dev_destroy(struct emu_dev *dev);
+
+#endif /* EMU_MOCK_H */

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Layer 2: the small IOMMU core of iommufd-emu, the part of Linux's iommu
+ * core that 6.1 lacks: device-centric DMA ownership, replace, PASID attach,
+ * blocking domains and domains allocated for userspace.
+ *
+ * Emulated IOMMU drivers (layer 3) register instances with one ops table
+ * and implement domains. Endpoints (layer 4) belong to exactly one group;
+ * the group is the unit the hardware switches: every device of a group
+ * translates through the same domain for a given PASID. The uAPI layer
+ * (layer 1) reaches hardware only through the functions declared here.
+ */
+#ifndef EMU_IOMMU_H
+#define EMU_IOMMU_H
+
+#include <linux/iommu.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/xarray.h>
+
+struct emu_dev;
+struct emu_domain;
+struct emu_group;
+struct emu_iommu;
+
+/* The PASID slot that stands for requests without a PASID */
+#define EMU_NO_PASID	0
+
+enum emu_domain_type {
+	EMU_DOMAIN_BLOCKED,	/* every DMA faults */
+	EMU_DOMAIN_PAGING,	/* kernel-managed IO page table */
+};
+
+/* Flags of emu_domain_alloc_paging() */
+#define EMU_DOMAIN_NEST_PARENT		BIT(0)
+#define EMU_DOMAIN_DIRTY_TRACKING	BIT(1)
+#define EMU_DOMAIN_PASID		BIT(2)
+#define EMU_DOMAIN_NO_LARGE_PAGES	BIT(3)
+
+/**
+ * struct emu_domain_ops - what a driver does with one of its domains
+ * @attach_prepare: check that @dev may use the domain on @pasid and
+ *		    allocate whatever the switch needs; nothing visible may
+ *		    change yet. The cookie goes to @attach_commit or
+ *		    @attach_abort. A blocking domain's prepare must not fail.
+ * @attach_commit: make @dev translate through the domain on @pasid; cannot
+ *		   fail. The old translation is replaced in one step, so a
+ *		   DMA sees the old domain or the new one, never neither.
+ * @attach_abort: release what @attach_prepare allocated
+ * @map: map [iova, iova + size) to the physically contiguous @paddr, in
+ *	 one call; *@mapped tells how much was mapped, also on failure
+ * @unmap: unmap [iova, iova + size); returns the bytes unmapped
+ * @iova_to_phys: physical address @iova translates to, 0 if none
+ * @free: release the domain; no device uses it any more
+ */
+struct emu_domain_ops {
+	int (*attach_prepare)(struct emu_domain *domain, struct emu_dev *dev,
+			      u32 pasid, void **cookie);
+	void (*attach_commit)(struct emu_domain *domain, struct emu_dev *dev,
+			      u32 pasid, void *cookie);
+	void (*attach_abort)(struct emu_domain *domain, struct emu_dev *dev,
+			     u32 pasid, void *cookie);
+	int (*map)(struct emu_domain *domain, unsigned long iova,
+		   phys_addr_t paddr, size_t size, int prot, gfp_t gfp,
+		   size_t *mapped);
+	size_t (*unmap)(struct emu_domain *domain, unsigned long iova,
+			size_t size);
+	phys_addr_t (*iova_to_phys)(struct emu_domain *domain,
+				    unsigned long iova);
+	void (*free)(struct emu_domain *domain);
+};
+
+/**
+ * struct emu_domain - a translation the hardware can be pointed at
+ * @type: blocking or paging
+ * @ops: the owning driver's operations
+ * @iommu: the instance it belongs to; it is only usable there
+ * @min_pgsize: the smallest page it maps; IOVAs must be aligned to it
+ * @aperture_start: first IOVA it translates
+ * @aperture_end: last IOVA it translates
+ * @flags: EMU_DOMAIN_* it was allocated with
+ */
+struct emu_domain {
+	enum emu_domain_type type;
+	const struct emu_domain_ops *ops;
+	struct emu_iommu *iommu;
+	unsigned long min_pgsize;
+	u64 aperture_start;
+	u64 aperture_end;
+	u32 flags;
+};
+
+/**
+ * struct emu_iommu_ops - what a driver offers for one IOMMU instance
+ * @domain_alloc_paging: a new paging domain usable by @dev; EMU_DOMAIN_*
+ *			 @flags it cannot honour fail with -EOPNOTSUPP
+ */
+struct emu_iommu_ops {
+	struct emu_domain *(*domain_alloc_paging)(struct emu_dev *dev,
+						  u32 flags);
+};
+
+/**
+ * struct emu_iommu - one emulated IOMMU instance
+ * @name: for logs and debugfs
+ * @ops: the driver's operations
+ * @blocked_domain: the instance's blocking domain, provided by the driver
+ * @max_pasid_log2: PASID width the instance supports (0: none)
+ * @node: entry in the list of instances (core.c)
+ */
+struct emu_iommu {
+	const char *name;
+	const struct emu_iommu_ops *ops;
+	struct emu_domain *blocked_domain;
+	unsigned int max_pasid_log2;
+	struct list_head node;
+};
+
+/**
+ * struct emu_group - devices that the hardware cannot tell apart
+ * @lock: serialises every attach, replace, detach and ownership change
+ * @devices: the member devices (struct emu_dev::group_node)
+ * @ndevices: how many
+ * @domains: PASID -> current domain; EMU_NO_PASID is always present
+ * @owner: who claimed DMA ownership (an iommufd context), or NULL
+ * @owner_cnt: claims by @owner
+ * @tag: devices with the same non-zero tag on an instance share the group
+ * @id: unique number of the group
+ * @iommu: the instance
+ * @node: entry in the list of groups (core.c)
+ */
+struct emu_group {
+	struct mutex lock;	/* see above */
+	struct list_head devices;
+	unsigned int ndevices;
+	struct xarray domains;
+	void *owner;
+	unsigned int owner_cnt;
+	u32 tag;
+	unsigned int id;
+	struct emu_iommu *iommu;
+	struct list_head node;
+};
+
+/**
+ * struct emu_dev - an endpoint as the IOMMU core sees it
+ * @name: for logs and debugfs
+ * @iommu: the instance translating its DMA
+ * @group: its group
+ * @id: stream ID or requester ID, unique on the instance
+ * @pasid_bits: PASID width the device can issue (0: none)
+ * @iommu_priv: the driver's per-device state
+ * @group_node: entry in @group's device list
+ */
+struct emu_dev {
+	const char *name;
+	struct emu_iommu *iommu;
+	struct emu_group *group;
+	u32 id;
+	unsigned int pasid_bits;
+	void *iommu_priv;
+	struct list_head group_node;
+};
+
+int emu_iommu_register(struct emu_iommu *iommu);
+void emu_iommu_unregister(struct emu_iommu *iommu);
+
+int emu_dev_add(struct emu_dev *dev, u32 group_tag);
+void emu_dev_remove(struct emu_dev *dev);
+
+int emu_dev_claim_dma_owner(struct emu_dev *dev, void *owner);
+void emu_dev_release_dma_owner(struct emu_dev *dev);
+
+struct emu_domain *emu_domain_alloc_paging(struct emu_dev *dev, u32 flags);
+void emu_domain_free(struct emu_domain *domain);
+
+int emu_group_set_domain(struct emu_group *group, u32 pasid,
+			 struct emu_domain *domain);
+void emu_group_block(struct emu_group *group, u32 pasid);
+struct emu_domain *emu_group_domain(struct emu_group *group, u32 pasid);
+
+int emu_domain_map(struct emu_domain *domain, unsigned long iova,
+		   phys_addr_t paddr, size_t size, int prot, gfp_t gfp);
+size_t emu_domain_unmap(struct emu_domain *domain, unsigned long iova,
+			size_t size);
+phys_addr_t emu_domain_iova_to_phys(struct emu_domain *domain,
+				    unsigned long iova);
+
+#endif /* EMU_IOMMU_H */

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Devices bound to a context, and the device-centric attach model.
+ *
+ * Userspace attaches devices, but the hardware switches groups. Each
+ * context keeps, per hardware group and PASID, the HWPT the group is
+ * attached to and the explicit set of devices that asked for it:
+ *  - the first device to attach switches the group's hardware;
+ *  - a sibling asking for a different HWPT is refused with EINVAL;
+ *  - replace moves the whole group in one step, and is a no-op when the
+ *    target is current;
+ *  - only when the last device of the set detaches is the group blocked.
+ * "Last device" comes from the set, never from comparing domains.
+ *
+ * Every attached device holds a users reference on its HWPT. Lock order:
+ * ioas->mutex -> iommufd_group::lock -> emu_group::lock.
+ */
+#include <linux/slab.h>
+#include <linux/iommufd.h>
+
+#include "iommufd_private.h"
+#include "../iommu/emu_iommu.h"
+
+/* Per PASID of a group: the HWPT and the devices that attached to it */
+struct iommufd_attach {
+	struct iommufd_hwpt_paging *hwpt;
+	struct xarray devices;	/* idev id -> idev */
+};
+
+static void iommufd_group_release(struct kref *kref)
+{
+	struct iommufd_group *igroup =
+		container_of(kref, struct iommufd_group, kref);
+
+	xa_cmpxchg(&igroup->ictx->groups, igroup->group->id, igroup, NULL,
+		   GFP_KERNEL);
+	WARN_ON(!xa_empty(&igroup->pasid_attach));
+	xa_destroy(&igroup->pasid_attach);
+	mutex_destroy(&igroup->lock);
+	kfree(igroup);
+}
+
+static void iommufd_group_put(struct iommufd_group *igroup)
+{
+	kref_put(&igroup->kref, iommufd_group_release);
+}
+
+/* The context's view of @group, created by its first bound device */
+static struct iommufd_group *iommufd_group_get(struct iommufd_ctx *ictx,
+					       struct emu_group *group)
+{
+	struct iommufd_group *igroup, *cur;
+
+	xa_lock(&ictx->groups);
+	igroup = xa_load(&ictx->groups, group->id);
+	if (igroup && kref_get_unless_zero(&igroup->kref)) {
+		xa_unlock(&ictx->groups);
+		return igroup;
+	}
+	xa_unlock(&ictx->groups);
+
+	igroup = kzalloc(sizeof(*igroup), GFP_KERNEL_ACCOUNT);
+	if (!igroup)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&igroup->kref);
+	mutex_init(&igroup->lock);
+	xa_init(&igroup->pasid_attach);
+	igroup->ictx = ictx;
+	igroup->group = group;
+
+	/*
+	 * Only one context can own a group, so the only race is with the
+	 * release of a dying entry of our own: replace that one.
+	 */
+	xa_lock(&ictx->groups);
+	cur = xa_load(&ictx->groups, group->id);
+	if (cur && kref_get_unless_zero(&cur->kref)) {
+		xa_unlock(&ictx->groups);
+		mutex_destroy(&igroup->lock);
+		kfree(igroup);
+		return cur;
+	}
+	cur = __xa_store(&ictx->groups, group->id, igroup, GFP_KERNEL);
+	xa_unlock(&ictx->groups);
+	if (xa_is_err(cur)) {
+		mutex_destroy(&igroup->lock);
+		kfree(igroup);
+		return ERR_PTR(xa_err(cur));
+	}
+	return igroup;
+}
+
+/**
+ * iommufd_device_bind() - bind a device to a context
+ * @ictx: the context, which becomes the DMA owner of the device's group
+ * @dev: the device
+ *
+ * The caller keeps a reference on the returned object until
+ * iommufd_device_unbind(), so IOMMU_DESTROY of it fails with EBUSY.
+ *
+ * Return: the device object, or an ERR_PTR: -EPERM when another context
+ * owns the group, -ENOMEM.
+ */
+struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx,
+					   struct emu_dev *dev)
+{
+	struct iommufd_group *igroup;
+	struct iommufd_device *idev;
+	int rc;
+
+	rc = emu_dev_claim_dma_owner(dev, ictx);
+	if (rc)
+		return ERR_PTR(rc);
+
+	igroup = iommufd_group_get(ictx, dev->group);
+	if (IS_ERR(igroup)) {
+		rc = PTR_ERR(igroup);
+		goto out_release_owner;
+	}
+
+	idev = iommufd_object_alloc(ictx, struct iommufd_device,
+				    IOMMUFD_OBJ_DEVICE);
+	if (IS_ERR(idev)) {
+		rc = PTR_ERR(idev);
+		goto out_group_put;
+	}
+	idev->ictx = ictx;
+	idev->dev = dev;
+	idev->igroup = igroup;
+	/* The binder's reference */
+	refcount_inc(&idev->obj.users);
+	iommufd_object_finalize(ictx, &idev->obj);
+	return idev;
+
+out_group_put:
+	iommufd_group_put(igroup);
+out_release_owner:
+	emu_dev_release_dma_owner(dev);
+	return ERR_PTR(rc);
+}
+
+void iommufd_device_destroy(struct iommufd_object *obj)
+{
+	struct iommufd_device *idev =
+		container_of(obj, struct iommufd_device, obj);
+
+	iommufd_group_put(idev->igroup);
+	emu_dev_release_dma_owner(idev->dev);
+}
+
+/**
+ * iommufd_device_unbind() - undo iommufd_device_bind()
+ * @idev: the device, detached from everything
+ */
+void iommufd_device_unbind(struct iommufd_device *idev)
+{
+	struct iommufd_ctx *ictx = idev->ictx;
+
+	/* Drop the binder's reference; wait out running ioctls */
+	refcount_dec(&idev->obj.users);
+	iommufd_object_remove(ictx, idev->obj.id, true);
+}
+
+/* Drop a device's reference on a HWPT; an unused auto domain goes too. */
+static void iommufd_hwpt_put(struct iommufd_ctx *ictx,
+			     struct iommufd_hwpt_paging *hwpt)
+{
+	bool auto_domain = hwpt->auto_domain;
+	u32 id = hwpt->obj.id;
+
+	refcount_dec(&hwpt->obj.users);
+	/* Fails harmlessly with EBUSY while somebody else uses it */
+	if (auto_domain)
+		iommufd_object_remove(ictx, id, false);
+}
+
+static int iommufd_hwpt_attach(struct iommufd_hwpt_paging *hwpt,
+			       struct iommufd_device *idev, u32 pasid)
+{
+	struct iommufd_group *igroup = idev->igroup;
+	struct iommufd_attach *attach;
+	bool new_attach = false;
+	int rc;
+
+	mutex_lock(&igroup->lock);
+	attach = xa_load(&igroup->pasid_attach, pasid);
+	if (!attach) {
+		attach = kzalloc(sizeof(*attach), GFP_KERNEL_ACCOUNT);
+		if (!attach) {
+			rc = -ENOMEM;
+			goto out_unlock;
+		}
+		xa_init(&attach->devices);
+		rc = xa_err(xa_store(&igroup->pasid_attach, pasid, attach,
+				     GFP_KERNEL_ACCOUNT));
+		if (rc) {
+			kfree(attach);
+			goto out_unlock;
+		}
+		new_attach = true;
+	}
+
+	if (xa_load(&attach->devices, idev->obj.id)) {
+		rc = -EBUSY;
+		goto out_free;
+	}
+	/* Every device of a group uses the same HWPT */
+	if (attach->hwpt && attach->hwpt != hwpt) {
+		rc = -EINVAL;
+		goto out_free;
+	}
+	rc = xa_err(xa_store(&attach->devices, idev->obj.id, idev,
+			     GFP_KERNEL_ACCOUNT));
+	if (rc)
+		goto out_free;
+
+	/* The first device switches the group's hardware */
+	if (!attach->hwpt) {
+		mutex_lock(&igroup->group->lock);
+		rc = emu_group_set_domain(igroup->group, pasid, hwpt->domain);
+		mutex_unlock(&igroup->group->lock);
+		if (rc) {
+			xa_erase(&attach->devices, idev->obj.id);
+			goto out_free;
+		}
+		attach->hwpt = hwpt;
+	}
+	refcount_inc(&hwpt->obj.users);
+	mutex_unlock(&igroup->lock);
+	return 0;
+
+out_free:
+	if (new_attach) {
+		xa_erase(&igroup->pasid_attach, pasid);
+		xa_destroy(&attach->devices);
+		kfree(attach);
+	}
+out_unlock:
+	mutex_unlock(&igroup->lock);
+	return rc;
+}
+
+/* Returns the HWPT the device was attached to, or NULL */
+static struct iommufd_hwpt_paging *
+iommufd_hwpt_detach(struct iommufd_device *idev, u32 pasid)
+{
+	struct iommufd_group *igroup = idev->igroup;
+	struct iommufd_hwpt_paging *hwpt = NULL;
+	struct iommufd_attach *attach;
+
+	mutex_lock(&igroup->lock);
+	attach = xa_load(&igroup->pasid_attach, pasid);
+	if (!attach || !xa_erase(&attach->devices, idev->obj.id))
+		goto out_unlock;
+	hwpt = attach->hwpt;
+	/* The last device of the set releases the group's hardware */
+	if (xa_empty(&attach->devices)) {
+		mutex_lock(&igroup->group->lock);
+		emu_group_block(igroup->group, pasid);
+		mutex_unlock(&igroup->group->lock);
+		xa_erase(&igroup->pasid_attach, pasid);
+		xa_destroy(&attach->devices);
+		kfree(attach);
+	}
+out_unlock:
+	mutex_unlock(&igroup->lock);
+	return hwpt;
+}
+
+static int iommufd_hwpt_replace(struct iommufd_hwpt_paging *hwpt,
+				struct iommufd_device *idev, u32 pasid,
+				struct iommufd_hwpt_paging **old_out)
+{
+	struct iommufd_group *igroup = idev->igroup;
+	struct iommufd_hwpt_paging *old;
+	struct iommufd_attach *attach;
+	unsigned long ndevices = 0;
+	struct iommufd_device *iter;
+	unsigned long index;
+	int rc;
+
+	*old_out = NULL;
+	mutex_lock(&igroup->lock);
+	attach = xa_load(&igroup->pasid_attach, pasid);
+	/* Replace needs this very device attached, not just a sibling */
+	if (!attach || !xa_load(&attach->devices, idev->obj.id)) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	old = attach->hwpt;
+	if (old == hwpt) {
+		rc = 0;
+		goto out_unlock;
+	}
+
+	mutex_lock(&igroup->group->lock);
+	rc = emu_group_set_domain(igroup->group, pasid, hwpt->domain);
+	mutex_unlock(&igroup->group->lock);
+	if (rc)
+		goto out_unlock;
+	attach->hwpt = hwpt;
+
+	/* Move one reference per attached device */
+	xa_for_each(&attach->devices, index, iter)
+		ndevices++;
+	refcount_add(ndevices, &hwpt->obj.users);
+	/* The last one is dropped by the caller, outside the locks */
+	if (ndevices > 1)
+		WARN_ON(refcount_sub_and_test(ndevices - 1, &old->obj.users));
+	*old_out = old;
+out_unlock:
+	mutex_unlock(&igroup->lock);
+	return rc;
+}
+
+/* Attach to, or replace with, an automatic HWPT of @ioas */
+static int iommufd_device_auto_domain(struct iommufd_device *idev, u32 pasid,
+				      struct iommufd_ioas *ioas, u32 *pt_id,
+				      bool replace,
+				      struct iommufd_hwpt_paging **old)
+{
+	struct iommufd_hwpt_paging *hwpt;
+	int rc;
+
+	/* Held throughout so that two attaches never create two domains */
+	mutex_lock(&ioas->mutex);
+	list_for_each_entry(hwpt, &ioas->hwpt_list, ioas_node) {
+		if (!hwpt->auto_domain ||
+		    !refcount_inc_not_zero(&hwpt->obj.users))
+			continue;
+		rc = replace ? iommufd_hwpt_replace(hwpt, idev, pasid, old) :
+			       iommufd_hwpt_attach(hwpt, idev, pasid);
+		refcount_dec(&hwpt->obj.users);
+		/* EINVAL means "not for this device": try the next one */
+		if (rc == -EINVAL)
+			continue;
+		if (!rc)
+			*pt_id = hwpt->obj.id;
+		goto out_unlock;
+	}
+
+	hwpt = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, 0, true);
+	if (IS_ERR(hwpt)) {
+		rc = PTR_ERR(hwpt);
+		goto out_unlock;
+	}
+	rc = replace ? iommufd_hwpt_replace(hwpt, idev, pasid, old) :
+		       iommufd_hwpt_attach(hwpt, idev, pasid);
+	if (rc) {
+		iommufd_object_abort_and_destroy(idev->ictx, &hwpt->obj);
+		goto out_unlock;
+	}
+	*pt_id = hwpt->obj.id;
+	iommufd_object_finalize(idev->ictx, &hwpt->obj);
+out_unlock:
+	mutex_unlock(&ioas->mutex);
+	return rc;
+}
+
+static int iommufd_device_change(struct iommufd_device *idev, u32 pasid,
+				 u32 *pt_id, bool replace)
+{
+	struct iommufd_hwpt_paging *old = NULL;
+	struct iommufd_object *pt_obj;
+	int rc;
+
+	pt_obj = iommufd_get_object(idev->ictx, *pt_id, IOMMUFD_OBJ_ANY);
+	if (IS_ERR(pt_obj))
+		return PTR_ERR(pt_obj);
+
+	switch (pt_obj->type) {
+	case IOMMUFD_OBJ_HWPT_PAGING: {
+		struct iommufd_hwpt_paging *hwpt =
+			container_of(pt_obj, struct iommufd_hwpt_paging, obj);
+
+		rc = replace ? iommufd_hwpt_replace(hwpt, idev, pasid, &old) :
+			       iommufd_hwpt_attach(hwpt, idev, pasid);
+		break;
+	}
+	case IOMMUFD_OBJ_IOAS:
+		rc = iommufd_device_auto_domain(idev, pasid,
+						container_of(pt_obj,
+							     struct iommufd_ioas,
+							     obj),
+						pt_id, replace, &old);
+		break;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+	iommufd_put_object(idev->ictx, pt_obj);
+	if (old)
+		iommufd_hwpt_put(idev->ictx, old);
+	return rc;
+}
+
+/**
+ * iommufd_device_attach() - attach a device (PASID) to an IOAS or HWPT
+ * @idev: the device
+ * @pasid: EMU_NO_PASID or a PASID
+ * @pt_id: the IOAS or HWPT id; set to the HWPT id used
+ *
+ * Attaching to an IOAS reuses a compatible automatic HWPT of it or makes
+ * one.
+ *
+ * Return: 0; -EBUSY when already attached; -EINVAL when a sibling of the
+ * group is attached elsewhere or @pt_id is neither an IOAS nor a HWPT;
+ * -ENOENT for an unknown id; errors of the domain.
+ */
+int iommufd_device_attach(struct iommufd_device *idev, u32 pasid, u32 *pt_id)
+{
+	return iommufd_device_change(idev, pasid, pt_id, false);
+}
+
+/**
+ * iommufd_device_replace() - move an attached device's group elsewhere
+ * @idev: the device, which must itself be attached
+ * @pasid: EMU_NO_PASID or a PASID
+ * @pt_id: the IOAS or HWPT id; set to the HWPT id used
+ *
+ * The whole group moves without passing through blocking; on failure it
+ * stays where it was. Replacing with the current HWPT does nothing.
+ *
+ * Return: 0; -EINVAL when @idev is not attached; as iommufd_device_attach().
+ */
+int iommufd_device_replace(struct iommufd_device *idev, u32 pasid, u32 *pt_id)
+{
+	return iommufd_device_change(idev, pasid, pt_id, true);
+}
+
+/**
+ * iommufd_device_detach() - detach a device (PASID)
+ * @idev: the device
+ * @pasid: EMU_NO_PASID or a PASID
+ *
+ * A device that is not attached is left alone. The group's hardware is
+ * blocked only when its last attached device detaches.
+ */
+void iommufd_device_detach(struct iommufd_device *idev, u32 pasid)
+{
+	struct iommufd_hwpt_paging *hwpt;
+
+	hwpt = iommufd_hwpt_detach(idev, pasid);
+	if (hwpt)
+		iommufd_hwpt_put(idev->ictx, hwpt);
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * HW page tables: IOMMU domains as objects of the context.
+ *
+ * A paging HWPT wraps a domain of the device's IOMMU instance that mirrors
+ * one IOAS: it is filled with the IOAS's areas when created and kept in
+ * step by every map and unmap afterwards.
+ */
+#include <linux/slab.h>
+#include <linux/iommufd.h>
+
+#include "iommufd_private.h"
+#include "../iommu/emu_iommu.h"
+
+void iommufd_hwpt_paging_destroy(struct iommufd_object *obj)
+{
+	struct iommufd_hwpt_paging *hwpt =
+		container_of(obj, struct iommufd_hwpt_paging, obj);
+
+	if (!list_empty(&hwpt->ioas_node)) {
+		mutex_lock(&hwpt->ioas->mutex);
+		list_del(&hwpt->ioas_node);
+		mutex_unlock(&hwpt->ioas->mutex);
+	}
+	if (hwpt->domain) {
+		iopt_table_remove_domain(&hwpt->ioas->iopt, hwpt->domain);
+		emu_domain_free(hwpt->domain);
+	}
+	refcount_dec(&hwpt->ioas->obj.users);
+}
+
+/* Undo an unpublished HWPT while its IOAS's mutex is held */
+void iommufd_hwpt_paging_abort(struct iommufd_object *obj)
+{
+	struct iommufd_hwpt_paging *hwpt =
+		container_of(obj, struct iommufd_hwpt_paging, obj);
+
+	lockdep_assert_held(&hwpt->ioas->mutex);
+	list_del_init(&hwpt->ioas_node);
+	iommufd_hwpt_paging_destroy(obj);
+}
+
+/**
+ * iommufd_hwpt_paging_alloc() - a paging HWPT mirroring @ioas
+ * @ictx: the context
+ * @ioas: the IOAS; the caller holds @ioas->mutex
+ * @idev: a device of the IOMMU instance the domain is for
+ * @flags: IOMMU_HWPT_ALLOC_* flags
+ * @auto_domain: created by attaching to the IOAS rather than by HWPT_ALLOC
+ *
+ * The object is returned unpublished: finalize it or abort it.
+ *
+ * Return: the HWPT or an ERR_PTR: -EOPNOTSUPP for flags the instance or
+ * device cannot honour, -EADDRINUSE when existing mappings do not fit the
+ * domain, -ENOMEM, pinning errors.
+ */
+struct iommufd_hwpt_paging *
+iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
+			  struct iommufd_device *idev, u32 flags,
+			  bool auto_domain)
+{
+	const u32 valid_flags = IOMMU_HWPT_ALLOC_NEST_PARENT |
+				IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
+				IOMMU_HWPT_ALLOC_PASID;
+	struct iommufd_hwpt_paging *hwpt;
+	struct emu_domain *domain;
+	u32 emu_flags = 0;
+	int rc;
+
+	lockdep_assert_held(&ioas->mutex);
+
+	/* Fault reporting needs fault queues, which come with a later issue */
+	if (flags & ~valid_flags)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT)
+		emu_flags |= EMU_DOMAIN_NEST_PARENT;
+	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+		emu_flags |= EMU_DOMAIN_DIRTY_TRACKING;
+	if (flags & IOMMU_HWPT_ALLOC_PASID)
+		emu_flags |= EMU_DOMAIN_PASID;
+	if (READ_ONCE(ioas->iopt.disable_large_pages))
+		emu_flags |= EMU_DOMAIN_NO_LARGE_PAGES;
+
+	hwpt = iommufd_object_alloc(ictx, struct iommufd_hwpt_paging,
+				    IOMMUFD_OBJ_HWPT_PAGING);
+	if (IS_ERR(hwpt))
+		return hwpt;
+	INIT_LIST_HEAD(&hwpt->ioas_node);
+	/* Pairs with the put in iommufd_hwpt_paging_destroy() */
+	refcount_inc(&ioas->obj.users);
+	hwpt->ioas = ioas;
+	hwpt->auto_domain = auto_domain;
+	hwpt->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+
+	domain = emu_domain_alloc_paging(idev->dev, emu_flags);
+	if (IS_ERR(domain)) {
+		rc = PTR_ERR(domain);
+		goto out_abort;
+	}
+	rc = iopt_table_add_domain(&ioas->iopt, domain);
+	if (rc) {
+		emu_domain_free(domain);
+		goto out_abort;
+	}
+	hwpt->domain = domain;
+	list_add_tail(&hwpt->ioas_node, &ioas->hwpt_list);
+	return hwpt;
+
+out_abort:
+	iommufd_object_abort_and_destroy(ictx, &hwpt->obj);
+	return ERR_PTR(rc);
+}
+
+int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_object *dev_obj;
+	struct iommufd_object *pt_obj;
+	struct iommufd_ioas *ioas;
+	int rc;
+
+	if (cmd->__reserved || cmd->__reserved2)
+		return -EOPNOTSUPP;
+	if ((cmd->data_type == IOMMU_HWPT_DATA_NONE && cmd->data_len) ||
+	    (cmd->data_type != IOMMU_HWPT_DATA_NONE && !cmd->data_len))
+		return -EINVAL;
+
+	dev_obj = iommufd_get_object(ucmd->ictx, cmd->dev_id,
+				     IOMMUFD_OBJ_DEVICE);
+	if (IS_ERR(dev_obj))
+		return PTR_ERR(dev_obj);
+
+	/* As upstream: a pt_id that names nothing usable is EINVAL */
+	pt_obj = iommufd_get_object(ucmd->ictx, cmd->pt_id, IOMMUFD_OBJ_ANY);
+	if (IS_ERR(pt_obj)) {
+		rc = -EINVAL;
+		goto out_put_dev;
+	}
+	if (pt_obj->type != IOMMUFD_OBJ_IOAS) {
+		/* Nested HWPTs arrive with the SMMUv3 and VT-d issues */
+		rc = pt_obj->type == IOMMUFD_OBJ_HWPT_PAGING ? -EOPNOTSUPP :
+							       -EINVAL;
+		goto out_put_pt;
+	}
+	/* Driver data only goes with nested HWPTs */
+	if (cmd->data_type != IOMMU_HWPT_DATA_NONE) {
+		rc = -EOPNOTSUPP;
+		goto out_put_pt;
+	}
+
+	ioas = container_of(pt_obj, struct iommufd_ioas, obj);
+	mutex_lock(&ioas->mutex);
+	hwpt = iommufd_hwpt_paging_alloc(ucmd->ictx, ioas,
+					 container_of(dev_obj,
+						      struct iommufd_device,
+						      obj),
+					 cmd->flags, false);
+	if (IS_ERR(hwpt)) {
+		rc = PTR_ERR(hwpt);
+		goto out_unlock;
+	}
+	cmd->out_hwpt_id = hwpt->obj.id;
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		iommufd_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
+	else
+		iommufd_object_finalize(ucmd->ictx, &hwpt->obj);
+out_unlock:
+	mutex_unlock(&ioas->mutex);
+out_put_pt:
+	iommufd_put_object(ucmd->ictx, pt_obj);
+out_put_dev:
+	iommufd_put_object(ucmd->ictx, dev_obj);
+	return rc;
+}
