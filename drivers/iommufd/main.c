@@ -19,6 +19,7 @@
 
 #include "iommufd_private.h"
 #include "../iommu-hw/mock/mock.h"
+#include "../platform/emu_platform.h"
 
 static char *devname = "iommu";
 module_param(devname, charp, 0444);
@@ -493,8 +494,13 @@ static int __init iommufd_init(void)
 		pr_err("cannot register /dev/%s: %d\n", devname, rc);
 		goto err_mock;
 	}
+	rc = emu_platform_init();
+	if (rc)
+		goto err_misc;
 	return 0;
 
+err_misc:
+	misc_deregister(&iommufd_misc_dev);
 err_mock:
 	emu_mock_exit();
 	return rc;
@@ -502,6 +508,7 @@ err_mock:
 
 static void __exit iommufd_exit(void)
 {
+	emu_platform_exit();
 	misc_deregister(&iommufd_misc_dev);
 	emu_mock_exit();
 }

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Layer 3 entry point: build an emulated IOMMU instance of a given hardware
+ * type from a set of capabilities, and check such a set before trying.
+ *
+ * The platform (layer 4) only uses the emu_hw_*() functions; the
+ * struct emu_hw_driver part below is the contract between hw.c and the
+ * individual drivers (smmuv3/, vtd/).
+ */
+#ifndef EMU_HW_H
+#define EMU_HW_H
+
+#include <linux/types.h>
+
+#include "../iommu/emu_iommu.h"
+
+/* Longest hardware type name ("smmuv3", "vtd"), without the NUL */
+#define EMU_HW_TYPE_MAX		15
+/* Widest PASID any type supports */
+#define EMU_HW_MAX_PASID_BITS	20
+
+/**
+ * struct emu_hw_caps - what an emulated IOMMU instance can do
+ * @ias: input address width in bits (IOVA size of the instance's tables)
+ * @oas: output address width in bits (physical address size)
+ * @stage1: first-stage (SMMUv3 stage 1, VT-d first-stage) translation
+ * @stage2: second-stage (SMMUv3 stage 2, VT-d second-stage) translation
+ * @nesting: both stages combined for one device; needs @stage1 and @stage2
+ * @pasid_bits: PASID width (SMMUv3: SubstreamID bits); 0 for none
+ */
+struct emu_hw_caps {
+	u32 ias;
+	u32 oas;
+	bool stage1;
+	bool stage2;
+	bool nesting;
+	u32 pasid_bits;
+};
+
+/**
+ * enum emu_hw_cap - one field of struct emu_hw_caps, for emu_hw_check_cap()
+ * @EMU_HW_CAP_IAS: &emu_hw_caps.ias
+ * @EMU_HW_CAP_OAS: &emu_hw_caps.oas
+ * @EMU_HW_CAP_STAGE1: &emu_hw_caps.stage1
+ * @EMU_HW_CAP_STAGE2: &emu_hw_caps.stage2
+ * @EMU_HW_CAP_NESTING: &emu_hw_caps.nesting
+ * @EMU_HW_CAP_PASID_BITS: &emu_hw_caps.pasid_bits
+ */
+enum emu_hw_cap {
+	EMU_HW_CAP_IAS,
+	EMU_HW_CAP_OAS,
+	EMU_HW_CAP_STAGE1,
+	EMU_HW_CAP_STAGE2,
+	EMU_HW_CAP_NESTING,
+	EMU_HW_CAP_PASID_BITS,
+};
+
+int emu_hw_default_caps(const char *type, struct emu_hw_caps *caps);
+int emu_hw_check_cap(const char *type, enum emu_hw_cap cap, u32 value,
+		     const char **reason);
+int emu_hw_check_caps(const char *type, const struct emu_hw_caps *caps,
+		      const char **reason);
+int emu_hw_check_dev_id(const char *type, u32 id, const char **reason);
+struct emu_iommu *emu_hw_create(const char *type, const char *name,
+				const struct emu_hw_caps *caps);
+void emu_hw_destroy(struct emu_iommu *iommu);
+
+/* ---- Between hw.c and the drivers ---- */
+
+struct emu_hw_driver;
+
+/**
+ * struct emu_hw_iommu - the part of a driver's instance that hw.c manages
+ * @iommu: what the IOMMU core sees; its name is owned by hw.c
+ * @drv: the driver that created it
+ * @caps: the capabilities it was created with
+ *
+ * Drivers embed this in their own instance struct.
+ */
+struct emu_hw_iommu {
+	struct emu_iommu iommu;
+	const struct emu_hw_driver *drv;
+	struct emu_hw_caps caps;
+};
+
+/**
+ * struct emu_hw_driver - one emulated hardware type
+ * @type: the name user space writes to select it
+ * @defaults: capabilities of a new instance until user space changes them
+ * @ias_widths: bit N set: an input address width of N bits is supported
+ * @oas_widths: bit N set: an output address width of N bits is supported
+ * @max_pasid_bits: widest PASID (SubstreamID) the type can have
+ * @max_dev_id: largest device ID (StreamID, requester ID) on an instance
+ * @ias_help: one line naming the supported input widths, for refusals
+ * @oas_help: one line naming the supported output widths, for refusals
+ * @pasid_help: one line naming the supported PASID widths, for refusals
+ * @dev_id_help: one line naming the supported device IDs, for refusals
+ * @alloc: a new instance with @iommu.ops and @iommu.blocked_domain set,
+ *	   or NULL when out of memory; hw.c fills in the rest and registers it
+ * @free: release what @alloc returned, after it was unregistered
+ */
+struct emu_hw_driver {
+	const char *type;
+	struct emu_hw_caps defaults;
+	u64 ias_widths;
+	u64 oas_widths;
+	u32 max_pasid_bits;
+	u32 max_dev_id;
+	const char *ias_help;
+	const char *oas_help;
+	const char *pasid_help;
+	const char *dev_id_help;
+	struct emu_hw_iommu *(*alloc)(const struct emu_hw_caps *caps);
+	void (*free)(struct emu_hw_iommu *hw);
+};
+
+extern const struct emu_hw_driver emu_smmuv3_driver;
+extern const struct emu_hw_driver emu_vtd_driver;
+
+#endif /* EMU_HW_H */

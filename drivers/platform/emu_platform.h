@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Layer 4: the emulated platform. User space describes IOMMU instances and
+ * endpoints through configfs (/sys/kernel/config/iommufd_emu); enabling an
+ * item creates the hardware (layer 3) or adds the endpoint to the IOMMU core
+ * (layer 2). debugfs (/sys/kernel/debug/iommufd_emu/topology) shows the
+ * result.
+ *
+ * Lock order: emu_plat_lock -> the IOMMU core's locks (emu_core_lock ->
+ * emu_group::lock). configfs' own locks (su_mutex, the directory inode
+ * locks, the attribute fragment semaphores) are only ever taken before
+ * emu_plat_lock, by configfs itself.
+ */
+#ifndef EMU_PLATFORM_H
+#define EMU_PLATFORM_H
+
+#include <linux/configfs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+
+#include "../iommu-hw/hw.h"
+#include "../iommu/emu_iommu.h"
+
+/* Longest item name (and name written to "iommu" or "parent") */
+#define EMU_PLAT_NAME_MAX	63
+
+/**
+ * struct emu_plat_iommu - iommus/<name>: one IOMMU instance
+ * @item: its configfs item
+ * @node: entry in emu_plat_iommus
+ * @type: hardware type; empty until user space writes one
+ * @caps: capabilities to create the instance with
+ * @hw: the instance while enabled, NULL while disabled
+ * @ndevs: enabled devices behind it; each holds a configfs dependency
+ */
+struct emu_plat_iommu {
+	struct config_item item;
+	struct list_head node;
+	char type[EMU_HW_TYPE_MAX + 1];
+	struct emu_hw_caps caps;
+	struct emu_iommu *hw;
+	unsigned int ndevs;
+};
+
+/**
+ * struct emu_plat_dev - devices/<name>: one endpoint
+ * @item: its configfs item
+ * @node: entry in emu_plat_devs
+ * @iommu_name: name of the instance it sits behind
+ * @parent: name of the device it is a sub-device of, or empty
+ * @id: stream ID (SMMUv3) or requester ID (VT-d)
+ * @group: group tag; 0 for a group of its own
+ * @pasid_bits: PASID width the device issues
+ * @iommu: the instance while enabled, NULL while disabled
+ * @edev: what the IOMMU core sees while enabled
+ * @hwgroup: while enabled, a number naming @edev.group in debugfs; shared
+ *	     by the group's members, never reused for another group
+ */
+struct emu_plat_dev {
+	struct config_item item;
+	struct list_head node;
+	char iommu_name[EMU_PLAT_NAME_MAX + 1];
+	char parent[EMU_PLAT_NAME_MAX + 1];
+	u32 id;
+	u32 group;
+	u32 pasid_bits;
+	struct emu_plat_iommu *iommu;
+	struct emu_dev edev;
+	u32 hwgroup;
+};
+
+/* Guards everything above, in every item */
+extern struct mutex emu_plat_lock;
+extern struct list_head emu_plat_iommus;
+extern struct list_head emu_plat_devs;
+
+int emu_platform_init(void);
+void emu_platform_exit(void);
+
+int emu_plat_debugfs_init(void);
+void emu_plat_debugfs_exit(void);
+
+#endif /* EMU_PLATFORM_H */
