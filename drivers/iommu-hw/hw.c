@@ -214,3 +214,69 @@ void emu_hw_destroy(struct emu_iommu *iommu)
 	hw->drv->free(hw);
 	kfree(name);
 }
+
+static int emu_hw_blocked_prepare(struct emu_domain *domain,
+				  struct emu_dev *dev, u32 pasid, void **cookie)
+{
+	*cookie = NULL;
+	return 0;
+}
+
+static void emu_hw_blocked_commit(struct emu_domain *domain,
+				  struct emu_dev *dev, u32 pasid, void *cookie)
+{
+}
+
+static void emu_hw_blocked_abort(struct emu_domain *domain,
+				 struct emu_dev *dev, u32 pasid, void *cookie)
+{
+}
+
+static const struct emu_domain_ops emu_hw_stateless_blocked_ops = {
+	.attach_prepare = emu_hw_blocked_prepare,
+	.attach_commit = emu_hw_blocked_commit,
+	.attach_abort = emu_hw_blocked_abort,
+};
+
+static struct emu_domain *emu_hw_no_paging(struct emu_dev *dev, u32 flags)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static const struct emu_iommu_ops emu_hw_blocking_only_ops = {
+	.domain_alloc_paging = emu_hw_no_paging,
+};
+
+struct emu_hw_blocking_only {
+	struct emu_hw_iommu hw;
+	struct emu_domain blocked;
+};
+
+/**
+ * emu_hw_alloc_blocking_only() - an instance that can only block DMA
+ * @caps: its capabilities (recorded by hw.c)
+ *
+ * Return: the instance, or NULL when out of memory.
+ */
+struct emu_hw_iommu *emu_hw_alloc_blocking_only(const struct emu_hw_caps *caps)
+{
+	struct emu_hw_blocking_only *inst;
+
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return NULL;
+	inst->blocked.type = EMU_DOMAIN_BLOCKED;
+	inst->blocked.ops = &emu_hw_stateless_blocked_ops;
+	inst->hw.iommu.ops = &emu_hw_blocking_only_ops;
+	inst->hw.iommu.blocked_domain = &inst->blocked;
+	return &inst->hw;
+}
+
+/**
+ * emu_hw_free_blocking_only() - free an emu_hw_alloc_blocking_only() instance
+ * @hw: the instance, unregistered
+ */
+void emu_hw_free_blocking_only(struct emu_hw_iommu *hw)
+{
+	kfree(container_of(hw, struct emu_hw_blocking_only, hw));
+}

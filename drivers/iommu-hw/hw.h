@@ -117,4 +117,12 @@ struct emu_hw_driver {
 extern const struct emu_hw_driver emu_smmuv3_driver;
 extern const struct emu_hw_driver emu_vtd_driver;
 
+/*
+ * For types whose hardware model is not written yet: an instance with a
+ * blocking domain that records nothing per device and no paging domains
+ * (EOPNOTSUPP).
+ */
+struct emu_hw_iommu *emu_hw_alloc_blocking_only(const struct emu_hw_caps *caps);
+void emu_hw_free_blocking_only(struct emu_hw_iommu *hw);
+
 #endif /* EMU_HW_H */

@@ -7,75 +7,10 @@
  * the VT-d issue; until then every device behind a VT-d instance sits on
  * the blocking domain (a context entry that is not present).
  */
-#include <linux/err.h>
-#include <linux/slab.h>
+#include <linux/bits.h>
+#include <linux/limits.h>
 
 #include "../hw.h"
-
-/**
- * struct emu_vtd - one emulated VT-d remapping unit
- * @hw: the generic part (registered with the IOMMU core)
- * @blocked: its blocking domain: a non-present context entry
- */
-struct emu_vtd {
-	struct emu_hw_iommu hw;
-	struct emu_domain blocked;
-};
-
-/* A non-present context entry needs nothing prepared or recorded */
-static int emu_vtd_blocked_prepare(struct emu_domain *domain,
-				   struct emu_dev *dev, u32 pasid,
-				   void **cookie)
-{
-	*cookie = NULL;
-	return 0;
-}
-
-static void emu_vtd_blocked_commit(struct emu_domain *domain,
-				   struct emu_dev *dev, u32 pasid, void *cookie)
-{
-}
-
-static void emu_vtd_blocked_abort(struct emu_domain *domain,
-				  struct emu_dev *dev, u32 pasid, void *cookie)
-{
-}
-
-static const struct emu_domain_ops emu_vtd_blocked_ops = {
-	.attach_prepare = emu_vtd_blocked_prepare,
-	.attach_commit = emu_vtd_blocked_commit,
-	.attach_abort = emu_vtd_blocked_abort,
-};
-
-/* Paging (first- and second-stage x86-64 tables) comes with the VT-d issue */
-static struct emu_domain *emu_vtd_domain_alloc_paging(struct emu_dev *dev,
-						      u32 flags)
-{
-	return ERR_PTR(-EOPNOTSUPP);
-}
-
-static const struct emu_iommu_ops emu_vtd_ops = {
-	.domain_alloc_paging = emu_vtd_domain_alloc_paging,
-};
-
-static struct emu_hw_iommu *emu_vtd_alloc(const struct emu_hw_caps *caps)
-{
-	struct emu_vtd *vtd;
-
-	vtd = kzalloc(sizeof(*vtd), GFP_KERNEL);
-	if (!vtd)
-		return NULL;
-	vtd->blocked.type = EMU_DOMAIN_BLOCKED;
-	vtd->blocked.ops = &emu_vtd_blocked_ops;
-	vtd->hw.iommu.ops = &emu_vtd_ops;
-	vtd->hw.iommu.blocked_domain = &vtd->blocked;
-	return &vtd->hw;
-}
-
-static void emu_vtd_free(struct emu_hw_iommu *hw)
-{
-	kfree(container_of(hw, struct emu_vtd, hw));
-}
 
 /*
  * Input widths are those of the page-table levels the shared x86-64 code
@@ -102,6 +37,7 @@ const struct emu_hw_driver emu_vtd_driver = {
 	.oas_help = "vtd supports oas 32 to 52",
 	.pasid_help = "vtd supports pasid_bits 0 to 20",
 	.dev_id_help = "vtd requester IDs are 16-bit (0 to 0xffff)",
-	.alloc = emu_vtd_alloc,
-	.free = emu_vtd_free,
+	/* No hardware model yet: the generic blocking-only instance */
+	.alloc = emu_hw_alloc_blocking_only,
+	.free = emu_hw_free_blocking_only,
 };
