@@ -13,6 +13,7 @@
  */
 #define pr_fmt(fmt) "iommufd_emu: " fmt
 
+#include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
 
@@ -35,6 +36,7 @@ int emu_iommu_register(struct emu_iommu *iommu)
 		    iommu->blocked_domain->type != EMU_DOMAIN_BLOCKED))
 		return -EINVAL;
 	iommu->blocked_domain->iommu = iommu;
+	init_rwsem(&iommu->blocked_domain->dma_lock);
 	mutex_lock(&emu_core_lock);
 	list_add_tail(&iommu->node, &emu_iommus);
 	mutex_unlock(&emu_core_lock);
@@ -78,6 +80,7 @@ static struct emu_group *emu_group_alloc(struct emu_iommu *iommu, u32 tag)
 	}
 	group->id = rc;
 	mutex_init(&group->lock);
+	init_rwsem(&group->dma_lock);
 	INIT_LIST_HEAD(&group->devices);
 	xa_init(&group->domains);
 	group->iommu = iommu;
@@ -243,6 +246,7 @@ struct emu_domain *emu_domain_alloc_paging(struct emu_dev *dev, u32 flags)
 	domain->type = EMU_DOMAIN_PAGING;
 	domain->iommu = dev->iommu;
 	domain->flags = flags;
+	init_rwsem(&domain->dma_lock);
 	return domain;
 }
 
@@ -319,10 +323,13 @@ int emu_group_set_domain(struct emu_group *group, u32 pasid,
 		i++;
 	}
 
+	/* DMA in flight finishes on the old domain, later DMA uses the new */
+	down_write(&group->dma_lock);
 	xa_store(&group->domains, pasid, domain, GFP_KERNEL);
 	i = 0;
 	list_for_each_entry(dev, &group->devices, group_node)
 		domain->ops->attach_commit(domain, dev, pasid, cookies[i++]);
+	up_write(&group->dma_lock);
 	kfree(cookies);
 	return 0;
 
@@ -358,12 +365,14 @@ void emu_group_block(struct emu_group *group, u32 pasid)
 
 	if (!xa_load(&group->domains, pasid))
 		return;
+	down_write(&group->dma_lock);
 	list_for_each_entry(dev, &group->devices, group_node)
 		emu_dev_switch_nofail(dev, pasid, blocked);
 	if (pasid == EMU_NO_PASID)
 		xa_store(&group->domains, pasid, blocked, GFP_KERNEL);
 	else
 		xa_erase(&group->domains, pasid);
+	up_write(&group->dma_lock);
 }
 
 /**
@@ -402,7 +411,13 @@ int emu_domain_map(struct emu_domain *domain, unsigned long iova,
 size_t emu_domain_unmap(struct emu_domain *domain, unsigned long iova,
 			size_t size)
 {
-	return domain->ops->unmap(domain, iova, size);
+	size_t unmapped;
+
+	/* Once this returns no DMA uses the old translation any more */
+	down_write(&domain->dma_lock);
+	unmapped = domain->ops->unmap(domain, iova, size);
+	up_write(&domain->dma_lock);
+	return unmapped;
 }
 
 /**
@@ -416,4 +431,104 @@ phys_addr_t emu_domain_iova_to_phys(struct emu_domain *domain,
 				    unsigned long iova)
 {
 	return domain->ops->iova_to_phys(domain, iova);
+}
+
+/* Copy one piece that lies within a single physical page */
+static void emu_dma_copy(phys_addr_t pa, void *buf, size_t len, bool write)
+{
+	struct page *page = pfn_to_page(PHYS_PFN(pa));
+
+	if (write)
+		memcpy_to_page(page, offset_in_page(pa), buf, len);
+	else
+		memcpy_from_page(buf, page, offset_in_page(pa), len);
+}
+
+/**
+ * emu_dev_dma() - a DMA of @dev, translated as the hardware would
+ * @dev: the device
+ * @pasid: EMU_NO_PASID or the PASID the request carries
+ * @iova: the address the device uses
+ * @buf: kernel buffer to write from or read into
+ * @len: bytes
+ * @write: the device writes memory (else it reads)
+ *
+ * Each page is translated through the group's current domain for @pasid.
+ * A switch of domain waits for a page in flight, so every page lands in
+ * the old or in the new translation.
+ *
+ * Return: 0; -EIO when translation fails (blocked, unmapped, no permission:
+ * the driver reports the fault); -EINVAL for a PASID the device cannot
+ * issue or a zero length.
+ */
+int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
+		size_t len, bool write)
+{
+	struct emu_group *group = dev->group;
+	unsigned int access = write ? EMU_DMA_WRITE : EMU_DMA_READ;
+
+	if (!len || (pasid != EMU_NO_PASID &&
+		     (!dev->pasid_bits || pasid >= BIT(dev->pasid_bits))))
+		return -EINVAL;
+
+	while (len) {
+		struct emu_translation tr = {};
+		struct emu_domain *domain;
+		size_t chunk;
+		int rc = -EIO;
+
+		down_read(&group->dma_lock);
+		domain = xa_load(&group->domains, pasid);
+		if (domain && domain->ops->translate) {
+			down_read(&domain->dma_lock);
+			rc = domain->ops->translate(domain, dev, pasid, iova,
+						    access, &tr);
+			if (!rc) {
+				chunk = min3((u64)len, tr.len,
+					     (u64)(PAGE_SIZE -
+						   offset_in_page(tr.pa)));
+				emu_dma_copy(tr.pa, buf, chunk, write);
+			}
+			up_read(&domain->dma_lock);
+		}
+		up_read(&group->dma_lock);
+		if (rc)
+			return rc;
+		iova += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/**
+ * emu_dev_hw_info() - the hardware description of @dev's IOMMU
+ * @dev: the device
+ * @data: where the driver's info struct goes
+ * @len: room at @data
+ * @type: receives the IOMMU_HW_INFO_TYPE_* of the struct
+ *
+ * Return: the full size of the driver's struct, -EOPNOTSUPP when the
+ * driver has none.
+ */
+int emu_dev_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
+{
+	if (!dev->iommu->ops->hw_info)
+		return -EOPNOTSUPP;
+	return dev->iommu->ops->hw_info(dev, data, len, type);
+}
+
+/**
+ * emu_dev_msi_window() - IOVA the device's DMA can never use
+ * @dev: the device
+ * @start: first IOVA of its MSI doorbell window
+ * @last: last IOVA of it
+ *
+ * Return: 0, or -ENOENT when the device has no such window.
+ */
+int emu_dev_msi_window(struct emu_dev *dev, u64 *start, u64 *last)
+{
+	if (!dev->iommu->ops->msi_window)
+		return -ENOENT;
+	return dev->iommu->ops->msi_window(dev, start, last);
 }

@@ -32,6 +32,21 @@ enum emu_domain_type {
 	EMU_DOMAIN_PAGING,	/* kernel-managed IO page table */
 };
 
+/* Access kinds of a DMA, for emu_domain_ops::translate */
+#define EMU_DMA_READ	BIT(0)
+#define EMU_DMA_WRITE	BIT(1)
+
+/**
+ * struct emu_translation - where one DMA address goes
+ * @pa: physical address @iova translates to
+ * @len: bytes from @pa on that stay contiguous (to the end of the page or
+ *	 block that maps it)
+ */
+struct emu_translation {
+	phys_addr_t pa;
+	u64 len;
+};
+
 /* Flags of emu_domain_alloc_paging() */
 #define EMU_DOMAIN_NEST_PARENT		BIT(0)
 #define EMU_DOMAIN_DIRTY_TRACKING	BIT(1)
@@ -52,6 +67,10 @@ enum emu_domain_type {
  *	 one call; *@mapped tells how much was mapped, also on failure
  * @unmap: unmap [iova, iova + size); returns the bytes unmapped
  * @iova_to_phys: physical address @iova translates to, 0 if none
+ * @translate: what the hardware does for a DMA of @dev on @pasid at @iova
+ *	       with the EMU_DMA_* @access: fill *@out and return 0, or return
+ *	       -EIO for a translation or permission fault (the driver reports
+ *	       it as its hardware would). Must not sleep.
  * @free: release the domain; no device uses it any more
  */
 struct emu_domain_ops {
@@ -68,6 +87,9 @@ struct emu_domain_ops {
 			size_t size);
 	phys_addr_t (*iova_to_phys)(struct emu_domain *domain,
 				    unsigned long iova);
+	int (*translate)(struct emu_domain *domain, struct emu_dev *dev,
+			 u32 pasid, u64 iova, unsigned int access,
+			 struct emu_translation *out);
 	void (*free)(struct emu_domain *domain);
 };
 
@@ -80,6 +102,9 @@ struct emu_domain_ops {
  * @aperture_start: first IOVA it translates
  * @aperture_end: last IOVA it translates
  * @flags: EMU_DOMAIN_* it was allocated with
+ * @dma_lock: held for read by DMA while it uses a translation, for write
+ *	      by unmap, so that pages are never released under a DMA (the
+ *	      emulated IOTLB flush)
  */
 struct emu_domain {
 	enum emu_domain_type type;
@@ -89,16 +114,26 @@ struct emu_domain {
 	u64 aperture_start;
 	u64 aperture_end;
 	u32 flags;
+	struct rw_semaphore dma_lock;
 };
 
 /**
  * struct emu_iommu_ops - what a driver offers for one IOMMU instance
  * @domain_alloc_paging: a new paging domain usable by @dev; EMU_DOMAIN_*
  *			 @flags it cannot honour fail with -EOPNOTSUPP
+ * @hw_info: the hardware description userspace gets from
+ *	     IOMMU_GET_HW_INFO: write up to @len bytes of the driver's own
+ *	     info struct to @data, its IOMMU_HW_INFO_TYPE_* to *@type, and
+ *	     return the struct's full size (or a negative errno)
+ * @msi_window: the device's MSI doorbell window [*@start, *@last], which
+ *		DMA can never use as memory; placed as the architecture
+ *		places it. Return 0, or -ENOENT when there is none.
  */
 struct emu_iommu_ops {
 	struct emu_domain *(*domain_alloc_paging)(struct emu_dev *dev,
 						  u32 flags);
+	int (*hw_info)(struct emu_dev *dev, void *data, u32 len, u32 *type);
+	int (*msi_window)(struct emu_dev *dev, u64 *start, u64 *last);
 };
 
 /**
@@ -125,6 +160,8 @@ struct emu_iommu {
  * @domains: PASID -> current domain; EMU_NO_PASID is always present
  * @owner: who claimed DMA ownership (an iommufd context), or NULL
  * @owner_cnt: claims by @owner
+ * @dma_lock: held for read by DMA, for write while the group switches
+ *	      domains, so a DMA sees either the old domain or the new one
  * @tag: devices with the same non-zero tag on an instance share the group
  * @id: unique number of the group
  * @iommu: the instance
@@ -137,6 +174,7 @@ struct emu_group {
 	struct xarray domains;
 	void *owner;
 	unsigned int owner_cnt;
+	struct rw_semaphore dma_lock;
 	u32 tag;
 	unsigned int id;
 	struct emu_iommu *iommu;
@@ -186,5 +224,10 @@ size_t emu_domain_unmap(struct emu_domain *domain, unsigned long iova,
 			size_t size);
 phys_addr_t emu_domain_iova_to_phys(struct emu_domain *domain,
 				    unsigned long iova);
+
+int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
+		size_t len, bool write);
+int emu_dev_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type);
+int emu_dev_msi_window(struct emu_dev *dev, u64 *start, u64 *last);
 
 #endif /* EMU_IOMMU_H */

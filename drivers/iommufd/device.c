@@ -139,6 +139,17 @@ out_release_owner:
 	return ERR_PTR(rc);
 }
 
+/**
+ * iommufd_device_id() - the id userspace uses for a bound device
+ * @idev: the device
+ *
+ * Return: the object id.
+ */
+u32 iommufd_device_id(struct iommufd_device *idev)
+{
+	return idev->obj.id;
+}
+
 void iommufd_device_destroy(struct iommufd_object *obj)
 {
 	struct iommufd_device *idev =

@@ -18,6 +18,8 @@
 
 #include <compat/iommufd_emu_compat.h>
 
+#include "iommufd_kapi.h"
+
 struct emu_dev;
 struct emu_domain;
 struct emu_group;
@@ -415,14 +417,7 @@ struct iommufd_device {
 	struct iommufd_group *igroup;
 };
 
-struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx,
-					   struct emu_dev *dev);
-void iommufd_device_unbind(struct iommufd_device *idev);
 void iommufd_device_destroy(struct iommufd_object *obj);
-int iommufd_device_attach(struct iommufd_device *idev, u32 pasid, u32 *pt_id);
-int iommufd_device_replace(struct iommufd_device *idev, u32 pasid,
-			   u32 *pt_id);
-void iommufd_device_detach(struct iommufd_device *idev, u32 pasid);
 
 /* In-kernel users of an IOAS: CPU copies and page pins (access.c) */
 

@@ -464,6 +464,40 @@ static long iommufd_fops_ioctl(struct file *filp, unsigned int cmd,
 	return op->execute(&ucmd);
 }
 
+static const struct file_operations iommufd_fops;
+
+/**
+ * iommufd_ctx_from_fd() - the context behind an open /dev/iommu
+ * @fd: a file descriptor of the caller
+ *
+ * The context stays alive until iommufd_ctx_put().
+ *
+ * Return: the context, or ERR_PTR(-EBADF) for a bad fd or one that is not
+ * an iommufd.
+ */
+struct iommufd_ctx *iommufd_ctx_from_fd(int fd)
+{
+	struct file *file = fget(fd);
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op != &iommufd_fops) {
+		fput(file);
+		return ERR_PTR(-EBADF);
+	}
+	/* The file reference keeps the context */
+	return file->private_data;
+}
+
+/**
+ * iommufd_ctx_put() - release a context from iommufd_ctx_from_fd()
+ * @ictx: the context
+ */
+void iommufd_ctx_put(struct iommufd_ctx *ictx)
+{
+	fput(ictx->file);
+}
+
 static const struct file_operations iommufd_fops = {
 	.owner = THIS_MODULE,
 	.open = iommufd_fops_open,
