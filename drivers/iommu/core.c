@@ -532,3 +532,16 @@ int emu_dev_msi_window(struct emu_dev *dev, u64 *start, u64 *last)
 		return -ENOENT;
 	return dev->iommu->ops->msi_window(dev, start, last);
 }
+
+/**
+ * emu_dev_caps() - what @dev's IOMMU can do for it
+ * @dev: the device
+ *
+ * Return: EMU_DEV_CAP_* bits.
+ */
+u32 emu_dev_caps(struct emu_dev *dev)
+{
+	if (!dev->iommu->ops->dev_caps)
+		return 0;
+	return dev->iommu->ops->dev_caps(dev);
+}

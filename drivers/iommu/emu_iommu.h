@@ -47,6 +47,9 @@ struct emu_translation {
 	u64 len;
 };
 
+/* What a device's IOMMU can do for it, from emu_iommu_ops::dev_caps */
+#define EMU_DEV_CAP_DIRTY_TRACKING	BIT(0)
+
 /* Flags of emu_domain_alloc_paging() */
 #define EMU_DOMAIN_NEST_PARENT		BIT(0)
 #define EMU_DOMAIN_DIRTY_TRACKING	BIT(1)
@@ -125,6 +128,7 @@ struct emu_domain {
  *	     IOMMU_GET_HW_INFO: write up to @len bytes of the driver's own
  *	     info struct to @data, its IOMMU_HW_INFO_TYPE_* to *@type, and
  *	     return the struct's full size (or a negative errno)
+ * @dev_caps: EMU_DEV_CAP_* the instance offers @dev
  * @msi_window: the device's MSI doorbell window [*@start, *@last], which
  *		DMA can never use as memory; placed as the architecture
  *		places it. Return 0, or -ENOENT when there is none.
@@ -133,6 +137,7 @@ struct emu_iommu_ops {
 	struct emu_domain *(*domain_alloc_paging)(struct emu_dev *dev,
 						  u32 flags);
 	int (*hw_info)(struct emu_dev *dev, void *data, u32 len, u32 *type);
+	u32 (*dev_caps)(struct emu_dev *dev);
 	int (*msi_window)(struct emu_dev *dev, u64 *start, u64 *last);
 };
 
@@ -229,5 +234,6 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 		size_t len, bool write);
 int emu_dev_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type);
 int emu_dev_msi_window(struct emu_dev *dev, u64 *start, u64 *last);
+u32 emu_dev_caps(struct emu_dev *dev);
 
 #endif /* EMU_IOMMU_H */

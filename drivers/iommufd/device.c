@@ -185,6 +185,20 @@ static void iommufd_hwpt_put(struct iommufd_ctx *ictx,
 		iommufd_object_remove(ictx, id, false);
 }
 
+/*
+ * Keep the device's MSI doorbell window out of @ioas while it is attached
+ * there; tagged with the device so that detach removes exactly it.
+ */
+static int iommufd_device_reserve_msi(struct iommufd_device *idev,
+				      struct iommufd_ioas *ioas)
+{
+	u64 start, last;
+
+	if (emu_dev_msi_window(idev->dev, &start, &last))
+		return 0;
+	return iopt_reserve_iova(&ioas->iopt, start, last, idev);
+}
+
 static int iommufd_hwpt_attach(struct iommufd_hwpt_paging *hwpt,
 			       struct iommufd_device *idev, u32 pasid)
 {
@@ -220,10 +234,16 @@ static int iommufd_hwpt_attach(struct iommufd_hwpt_paging *hwpt,
 		rc = -EINVAL;
 		goto out_free;
 	}
+	/* Each device's own reserved window, even when it only joins */
+	if (pasid == EMU_NO_PASID) {
+		rc = iommufd_device_reserve_msi(idev, hwpt->ioas);
+		if (rc)
+			goto out_free;
+	}
 	rc = xa_err(xa_store(&attach->devices, idev->obj.id, idev,
 			     GFP_KERNEL_ACCOUNT));
 	if (rc)
-		goto out_free;
+		goto out_unreserve;
 
 	/* The first device switches the group's hardware */
 	if (!attach->hwpt) {
@@ -232,7 +252,7 @@ static int iommufd_hwpt_attach(struct iommufd_hwpt_paging *hwpt,
 		mutex_unlock(&igroup->group->lock);
 		if (rc) {
 			xa_erase(&attach->devices, idev->obj.id);
-			goto out_free;
+			goto out_unreserve;
 		}
 		attach->hwpt = hwpt;
 	}
@@ -240,6 +260,9 @@ static int iommufd_hwpt_attach(struct iommufd_hwpt_paging *hwpt,
 	mutex_unlock(&igroup->lock);
 	return 0;
 
+out_unreserve:
+	if (pasid == EMU_NO_PASID)
+		iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
 out_free:
 	if (new_attach) {
 		xa_erase(&igroup->pasid_attach, pasid);
@@ -264,6 +287,8 @@ iommufd_hwpt_detach(struct iommufd_device *idev, u32 pasid)
 	if (!attach || !xa_erase(&attach->devices, idev->obj.id))
 		goto out_unlock;
 	hwpt = attach->hwpt;
+	if (pasid == EMU_NO_PASID)
+		iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
 	/* The last device of the set releases the group's hardware */
 	if (xa_empty(&attach->devices)) {
 		mutex_lock(&igroup->group->lock);
@@ -304,12 +329,25 @@ static int iommufd_hwpt_replace(struct iommufd_hwpt_paging *hwpt,
 		goto out_unlock;
 	}
 
+	/* Moving IOAS: every attached device's window must fit the new one */
+	if (pasid == EMU_NO_PASID && hwpt->ioas != old->ioas) {
+		xa_for_each(&attach->devices, index, iter) {
+			rc = iommufd_device_reserve_msi(iter, hwpt->ioas);
+			if (rc)
+				goto out_unreserve;
+		}
+	}
+
 	mutex_lock(&igroup->group->lock);
 	rc = emu_group_set_domain(igroup->group, pasid, hwpt->domain);
 	mutex_unlock(&igroup->group->lock);
 	if (rc)
-		goto out_unlock;
+		goto out_unreserve;
 	attach->hwpt = hwpt;
+	if (pasid == EMU_NO_PASID && hwpt->ioas != old->ioas) {
+		xa_for_each(&attach->devices, index, iter)
+			iopt_remove_reserved_iova(&old->ioas->iopt, iter);
+	}
 
 	/* Move one reference per attached device */
 	xa_for_each(&attach->devices, index, iter)
@@ -319,6 +357,14 @@ static int iommufd_hwpt_replace(struct iommufd_hwpt_paging *hwpt,
 	if (ndevices > 1)
 		WARN_ON(refcount_sub_and_test(ndevices - 1, &old->obj.users));
 	*old_out = old;
+	mutex_unlock(&igroup->lock);
+	return 0;
+
+out_unreserve:
+	if (pasid == EMU_NO_PASID && hwpt->ioas != old->ioas) {
+		xa_for_each(&attach->devices, index, iter)
+			iopt_remove_reserved_iova(&hwpt->ioas->iopt, iter);
+	}
 out_unlock:
 	mutex_unlock(&igroup->lock);
 	return rc;
@@ -454,4 +500,72 @@ void iommufd_device_detach(struct iommufd_device *idev, u32 pasid)
 	hwpt = iommufd_hwpt_detach(idev, pasid);
 	if (hwpt)
 		iommufd_hwpt_put(idev->ictx, hwpt);
+}
+
+int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_hw_info *cmd = ucmd->cmd;
+	void __user *udata = u64_to_user_ptr(cmd->data_uptr);
+	u32 want = IOMMU_HW_INFO_TYPE_DEFAULT;
+	struct iommufd_object *obj;
+	struct iommufd_device *idev;
+	u32 type = IOMMU_HW_INFO_TYPE_NONE;
+	void *data = NULL;
+	u32 copy_len;
+	int len = 0;
+	int rc;
+
+	if (cmd->flags & ~IOMMU_HW_INFO_FLAG_INPUT_TYPE)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved[0] || cmd->__reserved[1] || cmd->__reserved[2])
+		return -EOPNOTSUPP;
+	if (cmd->flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE)
+		want = cmd->in_data_type;
+
+	obj = iommufd_get_object(ucmd->ictx, cmd->dev_id, IOMMUFD_OBJ_DEVICE);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	idev = container_of(obj, struct iommufd_device, obj);
+
+	data = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!data) {
+		rc = -ENOMEM;
+		goto out_put;
+	}
+	len = emu_dev_hw_info(idev->dev, data, PAGE_SIZE, &type);
+	if (len == -EOPNOTSUPP) {
+		/* A driver without hardware info reports the NONE type */
+		len = 0;
+		type = IOMMU_HW_INFO_TYPE_NONE;
+	} else if (len < 0 || WARN_ON(len > PAGE_SIZE)) {
+		rc = len < 0 ? len : -EINVAL;
+		goto out_free;
+	}
+	/* Only the driver's own type can be asked for */
+	if (want != IOMMU_HW_INFO_TYPE_DEFAULT && want != type) {
+		rc = -EOPNOTSUPP;
+		goto out_free;
+	}
+
+	copy_len = min_t(u32, cmd->data_len, len);
+	if (copy_to_user(udata, data, copy_len) ||
+	    (cmd->data_len > copy_len &&
+	     clear_user(udata + copy_len, cmd->data_len - copy_len))) {
+		rc = -EFAULT;
+		goto out_free;
+	}
+	/* The size the kernel has, which may exceed the user's buffer */
+	cmd->data_len = len;
+	cmd->out_data_type = type;
+	cmd->out_max_pasid_log2 = idev->dev->pasid_bits;
+	/* Emulated endpoints never offer ATS */
+	cmd->out_capabilities = IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED;
+	if (emu_dev_caps(idev->dev) & EMU_DEV_CAP_DIRTY_TRACKING)
+		cmd->out_capabilities |= IOMMU_HW_CAP_DIRTY_TRACKING;
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+out_free:
+	kfree(data);
+out_put:
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
 }

@@ -72,6 +72,9 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 	/* Fault reporting needs fault queues, which come with a later issue */
 	if (flags & ~valid_flags)
 		return ERR_PTR(-EOPNOTSUPP);
+	if ((flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) &&
+	    !(emu_dev_caps(idev->dev) & EMU_DEV_CAP_DIRTY_TRACKING))
+		return ERR_PTR(-EOPNOTSUPP);
 	if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT)
 		emu_flags |= EMU_DOMAIN_NEST_PARENT;
 	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING)

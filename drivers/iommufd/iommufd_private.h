@@ -418,6 +418,7 @@ struct iommufd_device {
 };
 
 void iommufd_device_destroy(struct iommufd_object *obj);
+int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
 
 /* In-kernel users of an IOAS: CPU copies and page pins (access.c) */
 

@@ -388,7 +388,7 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_DESTROY, iommufd_destroy, struct iommu_destroy, id),
 	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, iommufd_not_supported,
 		 struct iommu_fault_alloc, out_fault_fd),
-	IOCTL_OP(IOMMU_GET_HW_INFO, iommufd_not_supported,
+	IOCTL_OP(IOMMU_GET_HW_INFO, iommufd_get_hw_info,
 		 struct iommu_hw_info, __reserved),
 	IOCTL_OP(IOMMU_HW_QUEUE_ALLOC, iommufd_not_supported,
 		 struct iommu_hw_queue_alloc, length),

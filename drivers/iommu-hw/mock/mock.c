@@ -8,7 +8,9 @@
  * a test double needs; the emulated SMMUv3 and VT-d use real page tables.
  */
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/xarray.h>
+#include <linux/iommufd.h>
 #include <linux/iommufd_test.h>
 
 #include "../../iommu/emu_iommu.h"
@@ -162,10 +164,6 @@ static struct emu_domain *mock_domain_alloc_paging(struct emu_dev *dev,
 	if (flags & ~(EMU_DOMAIN_NEST_PARENT | EMU_DOMAIN_DIRTY_TRACKING |
 		      EMU_DOMAIN_PASID | EMU_DOMAIN_NO_LARGE_PAGES))
 		return ERR_PTR(-EOPNOTSUPP);
-	if ((flags & EMU_DOMAIN_DIRTY_TRACKING) &&
-	    (to_mock_dev(dev)->flags & EMU_MOCK_DEV_NO_DIRTY))
-		return ERR_PTR(-EOPNOTSUPP);
-
 	mdomain = kzalloc(sizeof(*mdomain), GFP_KERNEL_ACCOUNT);
 	if (!mdomain)
 		return ERR_PTR(-ENOMEM);
@@ -177,8 +175,28 @@ static struct emu_domain *mock_domain_alloc_paging(struct emu_dev *dev,
 	return &mdomain->domain;
 }
 
+static int mock_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
+{
+	struct iommu_test_hw_info info = {
+		.test_reg = IOMMU_HW_INFO_SELFTEST_REGVAL,
+	};
+
+	memcpy(data, &info, min_t(u32, len, sizeof(info)));
+	*type = IOMMU_HW_INFO_TYPE_SELFTEST;
+	return sizeof(info);
+}
+
+static u32 mock_dev_caps(struct emu_dev *dev)
+{
+	if (to_mock_dev(dev)->flags & EMU_MOCK_DEV_NO_DIRTY)
+		return 0;
+	return EMU_DEV_CAP_DIRTY_TRACKING;
+}
+
 static const struct emu_iommu_ops mock_iommu_ops = {
 	.domain_alloc_paging = mock_domain_alloc_paging,
+	.hw_info = mock_hw_info,
+	.dev_caps = mock_dev_caps,
 };
 
 static struct emu_iommu mock_iommu = {

@@ -789,6 +789,130 @@ FIXTURE_TEARDOWN(hwpt)
 	emu_free_buffer(self->buf, BUF_SIZE);
 }
 
+static int att_hw_info(int fd, __u32 dev_id, __u32 flags, __u32 in_type,
+		       void *data, __u32 *data_len, struct iommu_hw_info *out)
+{
+	struct iommu_hw_info cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev_id,
+		.data_len = *data_len,
+		.data_uptr = (uintptr_t)data,
+		.in_data_type = in_type,
+	};
+	int rc;
+
+	rc = emu_ioctl(fd, IOMMU_GET_HW_INFO, &cmd);
+	*data_len = cmd.data_len;
+	if (out)
+		*out = cmd;
+	return rc;
+}
+
+/* A mock device describes itself with the selftest type, like upstream's. */
+TEST_F(hwpt, get_hw_info)
+{
+	struct iommu_test_hw_info *info = (void *)self->buf;
+	struct iommu_hw_info out;
+	__u32 len;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+
+	/* Exact size */
+	memset(self->buf, 0xff, PAGE_SIZE);
+	len = sizeof(*info);
+	ASSERT_OK(att_hw_info(self->fd, self->idev_id, 0, 0, info, &len, &out));
+	ASSERT_EQ(sizeof(*info), len);
+	ASSERT_EQ(IOMMU_HW_INFO_TYPE_SELFTEST, out.out_data_type);
+	ASSERT_EQ(0, info->flags);
+	ASSERT_EQ(IOMMU_HW_INFO_SELFTEST_REGVAL, info->test_reg);
+	ASSERT_EQ(0, out.out_max_pasid_log2);
+	ASSERT_EQ(IOMMU_HW_CAP_DIRTY_TRACKING,
+		  out.out_capabilities & IOMMU_HW_CAP_DIRTY_TRACKING);
+
+	/* A bigger buffer is zero-filled past the data */
+	memset(self->buf, 0xff, PAGE_SIZE);
+	len = 64;
+	ASSERT_OK(att_hw_info(self->fd, self->idev_id, 0, 0, info, &len, NULL));
+	ASSERT_EQ(sizeof(*info), len);
+	ASSERT_EQ(IOMMU_HW_INFO_SELFTEST_REGVAL, info->test_reg);
+	ASSERT_EQ(0, self->buf[sizeof(*info)]);
+	ASSERT_EQ(0, self->buf[63]);
+	ASSERT_EQ(0xff, self->buf[64]);
+
+	/* A smaller one gets the prefix and learns the full size */
+	memset(self->buf, 0xff, PAGE_SIZE);
+	len = 4;
+	ASSERT_OK(att_hw_info(self->fd, self->idev_id, 0, 0, info, &len, NULL));
+	ASSERT_EQ(sizeof(*info), len);
+	ASSERT_EQ(0, info->flags);
+	ASSERT_EQ(0xffffffff, info->test_reg);
+
+	/* Asking for the device's own type, or the default, works */
+	len = sizeof(*info);
+	ASSERT_OK(att_hw_info(self->fd, self->idev_id,
+			      IOMMU_HW_INFO_FLAG_INPUT_TYPE,
+			      IOMMU_HW_INFO_TYPE_SELFTEST, info, &len, NULL));
+	ASSERT_OK(att_hw_info(self->fd, self->idev_id,
+			      IOMMU_HW_INFO_FLAG_INPUT_TYPE,
+			      IOMMU_HW_INFO_TYPE_DEFAULT, info, &len, NULL));
+	/* Another type, unknown flags or reserved bytes do not */
+	ASSERT_ERR(EOPNOTSUPP, att_hw_info(self->fd, self->idev_id,
+					   IOMMU_HW_INFO_FLAG_INPUT_TYPE,
+					   IOMMU_HW_INFO_TYPE_INTEL_VTD, info,
+					   &len, NULL));
+	ASSERT_ERR(EOPNOTSUPP, att_hw_info(self->fd, self->idev_id, 1U << 1,
+					   0, info, &len, NULL));
+	{
+		struct iommu_hw_info cmd = {
+			.size = sizeof(cmd),
+			.dev_id = self->idev_id,
+		};
+
+		cmd.__reserved[1] = 1;
+		ASSERT_ERR(EOPNOTSUPP,
+			   emu_ioctl(self->fd, IOMMU_GET_HW_INFO, &cmd));
+	}
+	/* Only device ids */
+	ASSERT_ERR(ENOENT, att_hw_info(self->fd, self->ioas_id, 0, 0, info,
+				       &len, NULL));
+	ASSERT_ERR(ENOENT, att_hw_info(self->fd, self->hwpt_id, 0, 0, info,
+				       &len, NULL));
+	ASSERT_ERR(ENOENT, att_hw_info(self->fd, NO_SUCH_ID, 0, 0, info, &len,
+				       NULL));
+	/* An unwritable buffer */
+	len = sizeof(*info);
+	ASSERT_ERR(EFAULT, att_hw_info(self->fd, self->idev_id, 0, 0, NULL,
+				       &len, NULL));
+}
+
+/* The PASID width and the dirty-tracking capability follow the device. */
+TEST_F(hwpt, get_hw_info_capabilities)
+{
+	struct iommu_hw_info out;
+	__u32 stdev, hwpt, idev;
+	__u32 len = 0;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+
+	test_mock_domain_flags(self->ioas_id, MOCK_FLAGS_DEVICE_PASID, &stdev,
+			       &hwpt, &idev);
+	ASSERT_OK(att_hw_info(self->fd, idev, 0, 0, NULL, &len, &out));
+	ASSERT_EQ(MOCK_PASID_WIDTH, out.out_max_pasid_log2);
+	ASSERT_EQ(sizeof(struct iommu_test_hw_info), len);
+	test_ioctl_destroy(stdev);
+
+	test_mock_domain_flags(self->ioas_id, MOCK_FLAGS_DEVICE_NO_DIRTY,
+			       &stdev, &hwpt, &idev);
+	len = 0;
+	ASSERT_OK(att_hw_info(self->fd, idev, 0, 0, NULL, &len, &out));
+	ASSERT_EQ(0, out.out_capabilities & IOMMU_HW_CAP_DIRTY_TRACKING);
+	ASSERT_EQ(0, out.out_max_pasid_log2);
+	test_ioctl_destroy(stdev);
+}
+
 TEST_F(hwpt, alloc_paging)
 {
 	static const __u32 flag_sets[] = {
