@@ -3,33 +3,11 @@
  * One entry point for every emulated IOMMU type: look the type up by name,
  * check a capability set against what that type of hardware can have, and
  * create or destroy an instance registered with the IOMMU core.
- *
- * Also the parts the emulated SMMUv3 and VT-d share: the blocking domain,
- * paging domains on the shared page-table formats, and the per-device
- * record of which domain each PASID of a device uses (what the stream table
- * or context / PASID tables of the hardware would hold).
- *
- * Page-table memory and DMA. An emulated DMA walks a domain's tables under
- * the domain's dma_lock held for read; the IOMMU core holds it for write
- * around ops->unmap, so tables that an unmap frees can be freed at once.
- * Two other paths could free a table under a walk: a map that fails after
- * creating a table (the page-table code drops the empty table) and the
- * undo of a partial map, which the core does without dma_lock. So tables
- * are created with EMU_PGTABLE_DEFER_FREE: dropped tables are parked, and
- * emu_pgtable_reclaim() frees them only with dma_lock held for write (in
- * unmap, in the map failure path below, which undoes the partial map itself
- * and reports nothing mapped, and at free).
- *
- * Lock order: emu_domain::dma_lock -> emu_hw_domain::pt_lock.
  */
 #include <linux/err.h>
 #include <linux/kernel.h>
-#include <linux/lockdep.h>
-#include <linux/mutex.h>
-#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/xarray.h>
 
 #include "hw.h"
 
@@ -180,104 +158,6 @@ int emu_hw_check_dev_id(const char *type, u32 id, const char **reason)
 }
 
 /**
- * struct emu_hw_dev - what the emulated hardware holds for one device
- * @domains: PASID (EMU_NO_PASID for requests without one) -> the paging
- *	     domain it translates through; no entry means blocked
- *
- * Hung off emu_dev::iommu_priv while at least one PASID uses a paging
- * domain, freed when the last one goes back to blocking. Only touched by
- * attach_prepare/commit/abort, which the IOMMU core calls with the group's
- * lock held.
- */
-struct emu_hw_dev {
-	struct xarray domains;
-};
-
-/**
- * struct emu_hw_domain - a paging domain on one of the shared formats
- * @domain: what the IOMMU core sees
- * @pt: the page table
- * @wcfg: how the emulated hardware walks @pt
- * @pt_lock: serialises map, unmap and reclaim of @pt (walks need no lock)
- */
-struct emu_hw_domain {
-	struct emu_domain domain;
-	struct emu_pgtable *pt;
-	struct emu_pt_walk_cfg wcfg;
-	struct mutex pt_lock;	/* see above */
-};
-
-static struct emu_hw_domain *to_emu_hw_domain(struct emu_domain *domain)
-{
-	return container_of(domain, struct emu_hw_domain, domain);
-}
-
-static void emu_hw_dev_put_if_empty(struct emu_dev *dev)
-{
-	struct emu_hw_dev *hdev = dev->iommu_priv;
-
-	if (hdev && xa_empty(&hdev->domains)) {
-		xa_destroy(&hdev->domains);
-		kfree(hdev);
-		dev->iommu_priv = NULL;
-	}
-}
-
-/**
- * emu_hw_dev_domain() - the paging domain a device uses on a PASID
- * @dev: the device
- * @pasid: the PASID, or EMU_NO_PASID
- *
- * Context: the caller holds the lock of @dev's group.
- * Return: the domain recorded for @dev and @pasid, or NULL when blocked
- * (or not attached, for a PASID).
- */
-struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid)
-{
-	struct emu_hw_dev *hdev = dev->iommu_priv;
-
-	return hdev ? xa_load(&hdev->domains, pasid) : NULL;
-}
-
-static int emu_hw_blocked_prepare(struct emu_domain *domain,
-				  struct emu_dev *dev, u32 pasid, void **cookie)
-{
-	*cookie = NULL;
-	return 0;
-}
-
-/* Blocking a PASID drops its record; nothing to allocate, so no failure */
-static void emu_hw_blocked_commit(struct emu_domain *domain,
-				  struct emu_dev *dev, u32 pasid, void *cookie)
-{
-	struct emu_hw_dev *hdev = dev->iommu_priv;
-
-	if (!hdev)
-		return;
-	xa_erase(&hdev->domains, pasid);
-	emu_hw_dev_put_if_empty(dev);
-}
-
-static void emu_hw_blocked_abort(struct emu_domain *domain,
-				 struct emu_dev *dev, u32 pasid, void *cookie)
-{
-}
-
-static const struct emu_domain_ops emu_hw_blocked_ops = {
-	.attach_prepare = emu_hw_blocked_prepare,
-	.attach_commit = emu_hw_blocked_commit,
-	.attach_abort = emu_hw_blocked_abort,
-};
-
-static void emu_hw_free(struct emu_hw_iommu *hw)
-{
-	if (hw->drv->alloc)
-		hw->drv->free(hw);
-	else
-		kfree(hw);
-}
-
-/**
  * emu_hw_create() - create and register an emulated IOMMU instance
  * @type: hardware type name
  * @name: instance name, for logs and debugfs (copied)
@@ -297,18 +177,11 @@ struct emu_iommu *emu_hw_create(const char *type, const char *name,
 	if (!drv || emu_hw_check_caps(type, caps, &reason))
 		return ERR_PTR(-EINVAL);
 
-	if (drv->alloc)
-		hw = drv->alloc(caps);
-	else
-		hw = kzalloc(sizeof(*hw), GFP_KERNEL);
+	hw = drv->alloc(caps);
 	if (!hw)
 		return ERR_PTR(-ENOMEM);
 	hw->drv = drv;
 	hw->caps = *caps;
-	hw->blocked.type = EMU_DOMAIN_BLOCKED;
-	hw->blocked.ops = &emu_hw_blocked_ops;
-	hw->iommu.ops = drv->ops;
-	hw->iommu.blocked_domain = &hw->blocked;
 	hw->iommu.max_pasid_log2 = caps->pasid_bits;
 	hw->iommu.name = kstrdup(name, GFP_KERNEL);
 	if (!hw->iommu.name) {
@@ -323,7 +196,7 @@ struct emu_iommu *emu_hw_create(const char *type, const char *name,
 err_free_name:
 	kfree(hw->iommu.name);
 err_free:
-	emu_hw_free(hw);
+	drv->free(hw);
 	return ERR_PTR(rc);
 }
 
@@ -338,7 +211,72 @@ void emu_hw_destroy(struct emu_iommu *iommu)
 	const char *name = iommu->name;
 
 	emu_iommu_unregister(iommu);
-	emu_hw_free(hw);
+	hw->drv->free(hw);
 	kfree(name);
 }
 
+static int emu_hw_blocked_prepare(struct emu_domain *domain,
+				  struct emu_dev *dev, u32 pasid, void **cookie)
+{
+	*cookie = NULL;
+	return 0;
+}
+
+static void emu_hw_blocked_commit(struct emu_domain *domain,
+				  struct emu_dev *dev, u32 pasid, void *cookie)
+{
+}
+
+static void emu_hw_blocked_abort(struct emu_domain *domain,
+				 struct emu_dev *dev, u32 pasid, void *cookie)
+{
+}
+
+static const struct emu_domain_ops emu_hw_stateless_blocked_ops = {
+	.attach_prepare = emu_hw_blocked_prepare,
+	.attach_commit = emu_hw_blocked_commit,
+	.attach_abort = emu_hw_blocked_abort,
+};
+
+static struct emu_domain *emu_hw_no_paging(struct emu_dev *dev, u32 flags)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static const struct emu_iommu_ops emu_hw_blocking_only_ops = {
+	.domain_alloc_paging = emu_hw_no_paging,
+};
+
+struct emu_hw_blocking_only {
+	struct emu_hw_iommu hw;
+	struct emu_domain blocked;
+};
+
+/**
+ * emu_hw_alloc_blocking_only() - an instance that can only block DMA
+ * @caps: its capabilities (recorded by hw.c)
+ *
+ * Return: the instance, or NULL when out of memory.
+ */
+struct emu_hw_iommu *emu_hw_alloc_blocking_only(const struct emu_hw_caps *caps)
+{
+	struct emu_hw_blocking_only *inst;
+
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return NULL;
+	inst->blocked.type = EMU_DOMAIN_BLOCKED;
+	inst->blocked.ops = &emu_hw_stateless_blocked_ops;
+	inst->hw.iommu.ops = &emu_hw_blocking_only_ops;
+	inst->hw.iommu.blocked_domain = &inst->blocked;
+	return &inst->hw;
+}
+
+/**
+ * emu_hw_free_blocking_only() - free an emu_hw_alloc_blocking_only() instance
+ * @hw: the instance, unregistered
+ */
+void emu_hw_free_blocking_only(struct emu_hw_iommu *hw)
+{
+	kfree(container_of(hw, struct emu_hw_blocking_only, hw));
+}
