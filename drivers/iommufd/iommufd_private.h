@@ -70,6 +70,9 @@ struct iommufd_object {
  * @account_mode: accounting for pages pinned from now on
  * @groups: emu_group -> struct iommufd_group, for the groups with devices
  *	    bound to this context
+ * @id: number shown by the debugfs dump
+ * @owner_pid: thread group that opened it, for the dump
+ * @node: entry in the list of open contexts (main.c)
  */
 struct iommufd_ctx {
 	struct file *file;
@@ -78,6 +81,9 @@ struct iommufd_ctx {
 	wait_queue_head_t destroy_wait;
 	struct rw_semaphore ioas_creation_lock;
 	u8 account_mode;
+	unsigned int id;
+	pid_t owner_pid;
+	struct list_head node;
 };
 
 /**

@@ -9,9 +9,12 @@
  */
 #define pr_fmt(fmt) "iommufd_emu: " fmt
 
+#include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/idr.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/iommufd.h>
@@ -31,6 +34,12 @@ MODULE_PARM_DESC(devname,
  * present, undoes an object that was never published (it may expect locks
  * its creator holds).
  */
+/* Open contexts, for the debugfs dump */
+static DEFINE_MUTEX(iommufd_ctx_list_lock);
+static LIST_HEAD(iommufd_ctx_list);
+static DEFINE_IDA(iommufd_ctx_ida);
+static struct dentry *iommufd_debugfs_contexts;
+
 struct iommufd_object_ops {
 	void (*destroy)(struct iommufd_object *obj);
 	void (*abort)(struct iommufd_object *obj);
@@ -291,11 +300,19 @@ static int iommufd_not_supported(struct iommufd_ucmd *ucmd)
 static int iommufd_fops_open(struct inode *inode, struct file *filp)
 {
 	struct iommufd_ctx *ictx;
+	int rc;
 
 	ictx = kzalloc(sizeof(*ictx), GFP_KERNEL_ACCOUNT);
 	if (!ictx)
 		return -ENOMEM;
 
+	rc = ida_alloc(&iommufd_ctx_ida, GFP_KERNEL);
+	if (rc < 0) {
+		kfree(ictx);
+		return rc;
+	}
+	ictx->id = rc;
+	ictx->owner_pid = task_tgid_vnr(current);
 	xa_init_flags(&ictx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	xa_init(&ictx->groups);
 	init_waitqueue_head(&ictx->destroy_wait);
@@ -303,6 +320,9 @@ static int iommufd_fops_open(struct inode *inode, struct file *filp)
 	ictx->account_mode = IOPT_PAGES_ACCOUNT_USER;
 	ictx->file = filp;
 	filp->private_data = ictx;
+	mutex_lock(&iommufd_ctx_list_lock);
+	list_add_tail(&ictx->node, &iommufd_ctx_list);
+	mutex_unlock(&iommufd_ctx_list_lock);
 	return 0;
 }
 
@@ -312,6 +332,10 @@ static int iommufd_fops_release(struct inode *inode, struct file *filp)
 	struct iommufd_object *obj;
 	unsigned long index;
 	bool progress;
+
+	mutex_lock(&iommufd_ctx_list_lock);
+	list_del(&ictx->node);
+	mutex_unlock(&iommufd_ctx_list_lock);
 
 	/*
 	 * Nothing else can reach the table now. Destroy leaves first: every
@@ -334,9 +358,49 @@ static int iommufd_fops_release(struct inode *inode, struct file *filp)
 	xa_destroy(&ictx->objects);
 	WARN_ON(!xa_empty(&ictx->groups));
 	xa_destroy(&ictx->groups);
+	ida_free(&iommufd_ctx_ida, ictx->id);
 	kfree(ictx);
 	return 0;
 }
+
+static const char *const iommufd_object_names[IOMMUFD_OBJ_MAX] = {
+	[IOMMUFD_OBJ_DEVICE] = "device",
+	[IOMMUFD_OBJ_HWPT_PAGING] = "hwpt_paging",
+	[IOMMUFD_OBJ_IOAS] = "ioas",
+	[IOMMUFD_OBJ_SELFTEST] = "selftest",
+};
+
+/*
+ * /sys/kernel/debug/iommufd_emu/contexts: every open context with its
+ * objects, their types and reference counts (users includes the table's
+ * own reference; lookups counts ioctls using the object, plus the table).
+ */
+static int iommufd_contexts_show(struct seq_file *m, void *unused)
+{
+	struct iommufd_ctx *ictx;
+
+	mutex_lock(&iommufd_ctx_list_lock);
+	list_for_each_entry(ictx, &iommufd_ctx_list, node) {
+		struct iommufd_object *obj;
+		unsigned long index;
+
+		seq_printf(m, "context %u pid %d rlimit_mode %s\n", ictx->id,
+			   ictx->owner_pid,
+			   ictx->account_mode == IOPT_PAGES_ACCOUNT_MM ? "mm" :
+									"user");
+		xa_lock(&ictx->objects);
+		xa_for_each(&ictx->objects, index, obj) {
+			seq_printf(m, "  id %lu %s users %u lookups %u\n", index,
+				   iommufd_object_names[obj->type],
+				   refcount_read(&obj->users),
+				   refcount_read(&obj->lookups));
+		}
+		xa_unlock(&ictx->objects);
+	}
+	mutex_unlock(&iommufd_ctx_list_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(iommufd_contexts);
 
 union ucmd_buffer {
 	struct iommu_destroy destroy;
@@ -515,6 +579,7 @@ static struct miscdevice iommufd_misc_dev = {
 
 static int __init iommufd_init(void)
 {
+	struct dentry *dir;
 	int rc;
 
 	rc = emu_mock_init();
@@ -531,6 +596,13 @@ static int __init iommufd_init(void)
 	rc = emu_platform_init();
 	if (rc)
 		goto err_misc;
+
+	/* Beside the platform's topology dump, in its directory */
+	dir = debugfs_lookup("iommufd_emu", NULL);
+	iommufd_debugfs_contexts = debugfs_create_file("contexts", 0400, dir,
+						       NULL,
+						       &iommufd_contexts_fops);
+	dput(dir);
 	return 0;
 
 err_misc:
@@ -542,6 +614,7 @@ err_mock:
 
 static void __exit iommufd_exit(void)
 {
+	debugfs_remove(iommufd_debugfs_contexts);
 	emu_platform_exit();
 	misc_deregister(&iommufd_misc_dev);
 	emu_mock_exit();

@@ -913,6 +913,62 @@ TEST_F(hwpt, get_hw_info_capabilities)
 	test_ioctl_destroy(stdev);
 }
 
+/* Does our context's section of the debugfs dump hold @want? */
+static bool contexts_dump_has(const char *want)
+{
+	char line[256], mine[64];
+	bool in_mine = false, found = false;
+	FILE *f;
+
+	f = fopen("/sys/kernel/debug/iommufd_emu/contexts", "r");
+	if (!f)
+		return false;
+	snprintf(mine, sizeof(mine), " pid %d ", getpid());
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "context ", 8))
+			in_mine = strstr(line, mine);
+		else if (in_mine && strstr(line, want))
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* The debugfs dump lists each object with its type and references. */
+TEST_F(hwpt, debugfs_contexts)
+{
+	char want[64];
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	if (access("/sys/kernel/debug/iommufd_emu/contexts", R_OK))
+		SKIP(return, "debugfs is not mounted");
+
+	/* The IOAS is held by the HWPT, the HWPT by the device, the device
+	 * by its binder; the mock device's own object by nobody.
+	 */
+	snprintf(want, sizeof(want), "  id %u ioas users 2 lookups 1\n",
+		 self->ioas_id);
+	ASSERT_TRUE(contexts_dump_has(want)) TH_LOG("missing: %s", want);
+	snprintf(want, sizeof(want), "  id %u hwpt_paging users 2 lookups 1\n",
+		 self->hwpt_id);
+	ASSERT_TRUE(contexts_dump_has(want)) TH_LOG("missing: %s", want);
+	snprintf(want, sizeof(want), "  id %u device users 2 lookups 1\n",
+		 self->idev_id);
+	ASSERT_TRUE(contexts_dump_has(want)) TH_LOG("missing: %s", want);
+	snprintf(want, sizeof(want), "  id %u selftest users 1 lookups 1\n",
+		 self->stdev_id);
+	ASSERT_TRUE(contexts_dump_has(want)) TH_LOG("missing: %s", want);
+
+	/* Gone objects are gone from the dump */
+	test_ioctl_destroy(self->stdev_id);
+	snprintf(want, sizeof(want), "  id %u hwpt_paging ", self->hwpt_id);
+	ASSERT_FALSE(contexts_dump_has(want));
+	snprintf(want, sizeof(want), "  id %u ioas users 1 lookups 1\n",
+		 self->ioas_id);
+	ASSERT_TRUE(contexts_dump_has(want)) TH_LOG("missing: %s", want);
+}
+
 TEST_F(hwpt, alloc_paging)
 {
 	static const __u32 flag_sets[] = {
