@@ -3,11 +3,33 @@
  * One entry point for every emulated IOMMU type: look the type up by name,
  * check a capability set against what that type of hardware can have, and
  * create or destroy an instance registered with the IOMMU core.
+ *
+ * Also the parts the emulated SMMUv3 and VT-d share: the blocking domain,
+ * paging domains on the shared page-table formats, and the per-device
+ * record of which domain each PASID of a device uses (what the stream table
+ * or context / PASID tables of the hardware would hold).
+ *
+ * Page-table memory and DMA. An emulated DMA walks a domain's tables under
+ * the domain's dma_lock held for read; the IOMMU core holds it for write
+ * around ops->unmap, so tables that an unmap frees can be freed at once.
+ * Two other paths could free a table under a walk: a map that fails after
+ * creating a table (the page-table code drops the empty table) and the
+ * undo of a partial map, which the core does without dma_lock. So tables
+ * are created with EMU_PGTABLE_DEFER_FREE: dropped tables are parked, and
+ * emu_pgtable_reclaim() frees them only with dma_lock held for write (in
+ * unmap, in the map failure path below, which undoes the partial map itself
+ * and reports nothing mapped, and at free).
+ *
+ * Lock order: emu_domain::dma_lock -> emu_hw_domain::pt_lock.
  */
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/xarray.h>
 
 #include "hw.h"
 
@@ -158,6 +180,104 @@ int emu_hw_check_dev_id(const char *type, u32 id, const char **reason)
 }
 
 /**
+ * struct emu_hw_dev - what the emulated hardware holds for one device
+ * @domains: PASID (EMU_NO_PASID for requests without one) -> the paging
+ *	     domain it translates through; no entry means blocked
+ *
+ * Hung off emu_dev::iommu_priv while at least one PASID uses a paging
+ * domain, freed when the last one goes back to blocking. Only touched by
+ * attach_prepare/commit/abort, which the IOMMU core calls with the group's
+ * lock held.
+ */
+struct emu_hw_dev {
+	struct xarray domains;
+};
+
+/**
+ * struct emu_hw_domain - a paging domain on one of the shared formats
+ * @domain: what the IOMMU core sees
+ * @pt: the page table
+ * @wcfg: how the emulated hardware walks @pt
+ * @pt_lock: serialises map, unmap and reclaim of @pt (walks need no lock)
+ */
+struct emu_hw_domain {
+	struct emu_domain domain;
+	struct emu_pgtable *pt;
+	struct emu_pt_walk_cfg wcfg;
+	struct mutex pt_lock;	/* see above */
+};
+
+static struct emu_hw_domain *to_emu_hw_domain(struct emu_domain *domain)
+{
+	return container_of(domain, struct emu_hw_domain, domain);
+}
+
+static void emu_hw_dev_put_if_empty(struct emu_dev *dev)
+{
+	struct emu_hw_dev *hdev = dev->iommu_priv;
+
+	if (hdev && xa_empty(&hdev->domains)) {
+		xa_destroy(&hdev->domains);
+		kfree(hdev);
+		dev->iommu_priv = NULL;
+	}
+}
+
+/**
+ * emu_hw_dev_domain() - the paging domain a device uses on a PASID
+ * @dev: the device
+ * @pasid: the PASID, or EMU_NO_PASID
+ *
+ * Context: the caller holds the lock of @dev's group.
+ * Return: the domain recorded for @dev and @pasid, or NULL when blocked
+ * (or not attached, for a PASID).
+ */
+struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid)
+{
+	struct emu_hw_dev *hdev = dev->iommu_priv;
+
+	return hdev ? xa_load(&hdev->domains, pasid) : NULL;
+}
+
+static int emu_hw_blocked_prepare(struct emu_domain *domain,
+				  struct emu_dev *dev, u32 pasid, void **cookie)
+{
+	*cookie = NULL;
+	return 0;
+}
+
+/* Blocking a PASID drops its record; nothing to allocate, so no failure */
+static void emu_hw_blocked_commit(struct emu_domain *domain,
+				  struct emu_dev *dev, u32 pasid, void *cookie)
+{
+	struct emu_hw_dev *hdev = dev->iommu_priv;
+
+	if (!hdev)
+		return;
+	xa_erase(&hdev->domains, pasid);
+	emu_hw_dev_put_if_empty(dev);
+}
+
+static void emu_hw_blocked_abort(struct emu_domain *domain,
+				 struct emu_dev *dev, u32 pasid, void *cookie)
+{
+}
+
+static const struct emu_domain_ops emu_hw_blocked_ops = {
+	.attach_prepare = emu_hw_blocked_prepare,
+	.attach_commit = emu_hw_blocked_commit,
+	.attach_abort = emu_hw_blocked_abort,
+};
+
+static void emu_hw_free(struct emu_hw_iommu *hw)
+{
+	if (hw->drv->alloc)
+		hw->drv->free(hw);
+	else
+		kfree(hw);
+}
+
+/**
  * emu_hw_create() - create and register an emulated IOMMU instance
  * @type: hardware type name
  * @name: instance name, for logs and debugfs (copied)
@@ -177,11 +297,18 @@ struct emu_iommu *emu_hw_create(const char *type, const char *name,
 	if (!drv || emu_hw_check_caps(type, caps, &reason))
 		return ERR_PTR(-EINVAL);
 
-	hw = drv->alloc(caps);
+	if (drv->alloc)
+		hw = drv->alloc(caps);
+	else
+		hw = kzalloc(sizeof(*hw), GFP_KERNEL);
 	if (!hw)
 		return ERR_PTR(-ENOMEM);
 	hw->drv = drv;
 	hw->caps = *caps;
+	hw->blocked.type = EMU_DOMAIN_BLOCKED;
+	hw->blocked.ops = &emu_hw_blocked_ops;
+	hw->iommu.ops = drv->ops;
+	hw->iommu.blocked_domain = &hw->blocked;
 	hw->iommu.max_pasid_log2 = caps->pasid_bits;
 	hw->iommu.name = kstrdup(name, GFP_KERNEL);
 	if (!hw->iommu.name) {
@@ -196,7 +323,7 @@ struct emu_iommu *emu_hw_create(const char *type, const char *name,
 err_free_name:
 	kfree(hw->iommu.name);
 err_free:
-	drv->free(hw);
+	emu_hw_free(hw);
 	return ERR_PTR(rc);
 }
 
@@ -211,72 +338,221 @@ void emu_hw_destroy(struct emu_iommu *iommu)
 	const char *name = iommu->name;
 
 	emu_iommu_unregister(iommu);
-	hw->drv->free(hw);
+	emu_hw_free(hw);
 	kfree(name);
 }
 
-static int emu_hw_blocked_prepare(struct emu_domain *domain,
-				  struct emu_dev *dev, u32 pasid, void **cookie)
+/*
+ * The PASID rules, as upstream's iommufd applies them to HWPTs: a PASID
+ * needs a device that can issue it and a domain allocated for PASID use,
+ * and the device's RID must then be blocked or on such a domain too;
+ * conversely the RID cannot move to a domain without PASID support while a
+ * PASID is attached.
+ */
+static int emu_hw_pasid_compat(struct emu_domain *domain, struct emu_dev *dev,
+			       u32 pasid)
 {
-	*cookie = NULL;
+	struct emu_domain *rid_domain = emu_hw_dev_domain(dev, EMU_NO_PASID);
+	struct emu_hw_dev *hdev = dev->iommu_priv;
+	unsigned long index = EMU_NO_PASID;
+
+	if (pasid == EMU_NO_PASID) {
+		if (!(domain->flags & EMU_DOMAIN_PASID) && hdev &&
+		    xa_find_after(&hdev->domains, &index, ULONG_MAX, XA_PRESENT))
+			return -EINVAL;
+		return 0;
+	}
+	if (!dev->pasid_bits || pasid >= BIT(dev->pasid_bits) ||
+	    !(domain->flags & EMU_DOMAIN_PASID))
+		return -EINVAL;
+	if (rid_domain && !(rid_domain->flags & EMU_DOMAIN_PASID))
+		return -EINVAL;
 	return 0;
 }
 
-static void emu_hw_blocked_commit(struct emu_domain *domain,
-				  struct emu_dev *dev, u32 pasid, void *cookie)
+/* Allocate what commit needs (the record and its slot), so it cannot fail */
+static int emu_hw_paging_prepare(struct emu_domain *domain,
+				 struct emu_dev *dev, u32 pasid, void **cookie)
 {
+	struct emu_hw_dev *hdev = dev->iommu_priv;
+	int rc;
+
+	*cookie = NULL;
+	rc = emu_hw_pasid_compat(domain, dev, pasid);
+	if (rc)
+		return rc;
+	if (!hdev) {
+		hdev = kzalloc(sizeof(*hdev), GFP_KERNEL_ACCOUNT);
+		if (!hdev)
+			return -ENOMEM;
+		xa_init(&hdev->domains);
+		dev->iommu_priv = hdev;
+	}
+	/* Reserving keeps a slot that is in use as it is */
+	rc = xa_reserve(&hdev->domains, pasid, GFP_KERNEL_ACCOUNT);
+	if (rc)
+		emu_hw_dev_put_if_empty(dev);
+	return rc;
 }
 
-static void emu_hw_blocked_abort(struct emu_domain *domain,
+static void emu_hw_paging_commit(struct emu_domain *domain,
 				 struct emu_dev *dev, u32 pasid, void *cookie)
 {
+	struct emu_hw_dev *hdev = dev->iommu_priv;
+
+	/* The slot exists (reserved or in use): the store allocates nothing */
+	WARN_ON(xa_is_err(xa_store(&hdev->domains, pasid, domain,
+				   GFP_NOWAIT)));
 }
 
-static const struct emu_domain_ops emu_hw_stateless_blocked_ops = {
-	.attach_prepare = emu_hw_blocked_prepare,
-	.attach_commit = emu_hw_blocked_commit,
-	.attach_abort = emu_hw_blocked_abort,
-};
-
-static struct emu_domain *emu_hw_no_paging(struct emu_dev *dev, u32 flags)
+static void emu_hw_paging_abort(struct emu_domain *domain,
+				struct emu_dev *dev, u32 pasid, void *cookie)
 {
-	return ERR_PTR(-EOPNOTSUPP);
+	struct emu_hw_dev *hdev = dev->iommu_priv;
+
+	/* Drops the slot only if prepare reserved it, not if it is in use */
+	xa_release(&hdev->domains, pasid);
+	emu_hw_dev_put_if_empty(dev);
 }
 
-static const struct emu_iommu_ops emu_hw_blocking_only_ops = {
-	.domain_alloc_paging = emu_hw_no_paging,
-};
+/*
+ * Maps the run in one call. On failure the partial mapping is undone here,
+ * with DMA excluded so that tables can be freed, and *@mapped says 0.
+ */
+static int emu_hw_paging_map(struct emu_domain *domain, unsigned long iova,
+			     phys_addr_t paddr, size_t size, int prot,
+			     gfp_t gfp, size_t *mapped)
+{
+	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	int rc;
 
-struct emu_hw_blocking_only {
-	struct emu_hw_iommu hw;
-	struct emu_domain blocked;
+	mutex_lock(&hdom->pt_lock);
+	rc = emu_pgtable_map(hdom->pt, iova, paddr, size, prot, gfp, mapped);
+	mutex_unlock(&hdom->pt_lock);
+	if (!rc)
+		return 0;
+
+	down_write(&domain->dma_lock);
+	mutex_lock(&hdom->pt_lock);
+	if (*mapped)
+		emu_pgtable_unmap(hdom->pt, iova, *mapped);
+	emu_pgtable_reclaim(hdom->pt);
+	mutex_unlock(&hdom->pt_lock);
+	up_write(&domain->dma_lock);
+	*mapped = 0;
+	return rc;
+}
+
+/* The core holds dma_lock for write: parked tables can be freed now */
+static size_t emu_hw_paging_unmap(struct emu_domain *domain,
+				  unsigned long iova, size_t size)
+{
+	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	size_t unmapped;
+
+	lockdep_assert_held_write(&domain->dma_lock);
+	mutex_lock(&hdom->pt_lock);
+	unmapped = emu_pgtable_unmap(hdom->pt, iova, size);
+	emu_pgtable_reclaim(hdom->pt);
+	mutex_unlock(&hdom->pt_lock);
+	return unmapped;
+}
+
+/* A walk like a DMA's, so it takes dma_lock for read like a DMA does */
+static phys_addr_t emu_hw_paging_iova_to_phys(struct emu_domain *domain,
+					      unsigned long iova)
+{
+	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	phys_addr_t pa;
+
+	down_read(&domain->dma_lock);
+	pa = emu_pgtable_iova_to_phys(hdom->pt, iova);
+	up_read(&domain->dma_lock);
+	return pa;
+}
+
+/*
+ * The hardware's walk of the domain's tables for an untranslated request
+ * (unprivileged, no PASID-specific tables). Faults are not reported yet:
+ * the event queue and fault recording come with the SMMUv3 and VT-d issues.
+ */
+static int emu_hw_paging_translate(struct emu_domain *domain,
+				   struct emu_dev *dev, u32 pasid, u64 iova,
+				   unsigned int access,
+				   struct emu_translation *out)
+{
+	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	struct emu_pt_walk_result res;
+	unsigned int pt_access = 0;
+
+	if (access & EMU_DMA_READ)
+		pt_access |= EMU_PT_ACCESS_READ;
+	if (access & EMU_DMA_WRITE)
+		pt_access |= EMU_PT_ACCESS_WRITE;
+	if (emu_pt_walk(&hdom->wcfg, iova, pt_access, &emu_pt_host_ops, NULL,
+			&res))
+		return -EIO;
+	out->pa = res.oa;
+	out->len = res.size - (iova & (res.size - 1));
+	return 0;
+}
+
+static void emu_hw_paging_free(struct emu_domain *domain)
+{
+	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+
+	emu_pgtable_free(hdom->pt);
+	mutex_destroy(&hdom->pt_lock);
+	kfree(hdom);
+}
+
+static const struct emu_domain_ops emu_hw_paging_ops = {
+	.attach_prepare = emu_hw_paging_prepare,
+	.attach_commit = emu_hw_paging_commit,
+	.attach_abort = emu_hw_paging_abort,
+	.map = emu_hw_paging_map,
+	.unmap = emu_hw_paging_unmap,
+	.iova_to_phys = emu_hw_paging_iova_to_phys,
+	.translate = emu_hw_paging_translate,
+	.free = emu_hw_paging_free,
 };
 
 /**
- * emu_hw_alloc_blocking_only() - an instance that can only block DMA
- * @caps: its capabilities (recorded by hw.c)
+ * emu_hw_domain_alloc_paging() - a paging domain on a shared table format
+ * @cfg: format, input and output sizes and EMU_PGTABLE_* flags of its page
+ *	 table; the driver chose them from the instance's capabilities and
+ *	 the EMU_DOMAIN_* flags it was asked for
  *
- * Return: the instance, or NULL when out of memory.
+ * The domain maps 4KiB pages from IOVA 0 up to what the format can reach
+ * (capped at ULONG_MAX); EMU_PGTABLE_DEFER_FREE is added, see the top of
+ * this file. The IOMMU core fills in the generic fields.
+ *
+ * Context: may sleep.
+ * Return: the domain, or an ERR_PTR (-EINVAL for a @cfg the format cannot
+ * have, -ENOMEM).
  */
-struct emu_hw_iommu *emu_hw_alloc_blocking_only(const struct emu_hw_caps *caps)
+struct emu_domain *emu_hw_domain_alloc_paging(const struct emu_pgtable_cfg *cfg)
 {
-	struct emu_hw_blocking_only *inst;
+	struct emu_pgtable_cfg pt_cfg = *cfg;
+	struct emu_hw_domain *hdom;
+	struct emu_pgtable *pt;
 
-	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
-	if (!inst)
-		return NULL;
-	inst->blocked.type = EMU_DOMAIN_BLOCKED;
-	inst->blocked.ops = &emu_hw_stateless_blocked_ops;
-	inst->hw.iommu.ops = &emu_hw_blocking_only_ops;
-	inst->hw.iommu.blocked_domain = &inst->blocked;
-	return &inst->hw;
-}
-
-/**
- * emu_hw_free_blocking_only() - free an emu_hw_alloc_blocking_only() instance
- * @hw: the instance, unregistered
- */
-void emu_hw_free_blocking_only(struct emu_hw_iommu *hw)
-{
-	kfree(container_of(hw, struct emu_hw_blocking_only, hw));
+	hdom = kzalloc(sizeof(*hdom), GFP_KERNEL_ACCOUNT);
+	if (!hdom)
+		return ERR_PTR(-ENOMEM);
+	pt_cfg.flags |= EMU_PGTABLE_DEFER_FREE;
+	pt = emu_pgtable_alloc(&pt_cfg);
+	if (IS_ERR(pt)) {
+		kfree(hdom);
+		return ERR_CAST(pt);
+	}
+	hdom->pt = pt;
+	emu_pgtable_walk_cfg(pt, &hdom->wcfg);
+	mutex_init(&hdom->pt_lock);
+	hdom->domain.ops = &emu_hw_paging_ops;
+	hdom->domain.min_pgsize = SZ_4K;
+	hdom->domain.aperture_start = 0;
+	hdom->domain.aperture_end = min_t(u64, emu_pgtable_last_iova(pt),
+					  ULONG_MAX);
+	return &hdom->domain;
 }

@@ -10,9 +10,11 @@
 #ifndef EMU_HW_H
 #define EMU_HW_H
 
+#include <linux/container_of.h>
 #include <linux/types.h>
 
 #include "../iommu/emu_iommu.h"
+#include "pgtable/emu_pgtable.h"
 
 /* Longest hardware type name ("smmuv3", "vtd"), without the NUL */
 #define EMU_HW_TYPE_MAX		15
@@ -74,6 +76,8 @@ struct emu_hw_driver;
  * @iommu: what the IOMMU core sees; its name is owned by hw.c
  * @drv: the driver that created it
  * @caps: the capabilities it was created with
+ * @blocked: the blocking domain (a device on it has no record in its
+ *	     struct emu_hw_dev)
  *
  * Drivers embed this in their own instance struct.
  */
@@ -81,6 +85,7 @@ struct emu_hw_iommu {
 	struct emu_iommu iommu;
 	const struct emu_hw_driver *drv;
 	struct emu_hw_caps caps;
+	struct emu_domain blocked;
 };
 
 /**
@@ -95,9 +100,13 @@ struct emu_hw_iommu {
  * @oas_help: one line naming the supported output widths, for refusals
  * @pasid_help: one line naming the supported PASID widths, for refusals
  * @dev_id_help: one line naming the supported device IDs, for refusals
- * @alloc: a new instance with @iommu.ops and @iommu.blocked_domain set,
- *	   or NULL when out of memory; hw.c fills in the rest and registers it
- * @free: release what @alloc returned, after it was unregistered
+ * @ops: the instance operations given to the IOMMU core
+ * @alloc: optional; a new instance embedding struct emu_hw_iommu, or NULL
+ *	   when out of memory. Without it hw.c allocates a bare
+ *	   struct emu_hw_iommu. hw.c fills in the rest (ops, blocking
+ *	   domain, caps) and registers it.
+ * @free: release what @alloc returned, after it was unregistered; required
+ *	  with @alloc
  */
 struct emu_hw_driver {
 	const char *type;
@@ -110,6 +119,7 @@ struct emu_hw_driver {
 	const char *oas_help;
 	const char *pasid_help;
 	const char *dev_id_help;
+	const struct emu_iommu_ops *ops;
 	struct emu_hw_iommu *(*alloc)(const struct emu_hw_caps *caps);
 	void (*free)(struct emu_hw_iommu *hw);
 };
@@ -117,12 +127,18 @@ struct emu_hw_driver {
 extern const struct emu_hw_driver emu_smmuv3_driver;
 extern const struct emu_hw_driver emu_vtd_driver;
 
-/*
- * For types whose hardware model is not written yet: an instance with a
- * blocking domain that records nothing per device and no paging domains
- * (EOPNOTSUPP).
- */
-struct emu_hw_iommu *emu_hw_alloc_blocking_only(const struct emu_hw_caps *caps);
-void emu_hw_free_blocking_only(struct emu_hw_iommu *hw);
+static inline struct emu_hw_iommu *to_emu_hw_iommu(struct emu_iommu *iommu)
+{
+	return container_of(iommu, struct emu_hw_iommu, iommu);
+}
+
+/* The capabilities of the instance @dev sits behind */
+static inline const struct emu_hw_caps *emu_hw_dev_caps(struct emu_dev *dev)
+{
+	return &to_emu_hw_iommu(dev->iommu)->caps;
+}
+
+struct emu_domain *emu_hw_domain_alloc_paging(const struct emu_pgtable_cfg *cfg);
+struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid);
 
 #endif /* EMU_HW_H */

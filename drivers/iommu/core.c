@@ -395,8 +395,9 @@ int emu_domain_map(struct emu_domain *domain, unsigned long iova,
 	if (WARN_ON((iova | paddr | size) & (domain->min_pgsize - 1)))
 		return -EINVAL;
 	rc = domain->ops->map(domain, iova, paddr, size, prot, gfp, &mapped);
+	/* Undone like any unmap: a DMA may be walking the new tables */
 	if (rc && mapped)
-		domain->ops->unmap(domain, iova, mapped);
+		emu_domain_unmap(domain, iova, mapped);
 	return rc;
 }
 
