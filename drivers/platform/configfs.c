@@ -626,6 +626,14 @@ static int emu_plat_dev_enable(struct emu_plat_dev *dev)
 				  "enable: cannot join group %u of iommu '%s' (%pe)",
 				  dev->group, dev->iommu_name, ERR_PTR(rc));
 	}
+	rc = emu_plat_cdev_create(dev);
+	if (rc) {
+		emu_dev_remove(&dev->edev);
+		configfs_undepend_item(&iommu->item);
+		return DEV_REFUSE(dev, rc,
+				  "enable: cannot create /dev/iommufd-emu/%s (%pe)",
+				  config_item_name(&dev->item), ERR_PTR(rc));
+	}
 	dev->iommu = iommu;
 	iommu->ndevs++;
 	dev->hwgroup = emu_plat_hwgroup_id(dev);
@@ -633,13 +641,15 @@ static int emu_plat_dev_enable(struct emu_plat_dev *dev)
 }
 
 /*
- * Hot-unplug of a bound or attached device (revoking its binding) hooks in
- * here with the device cdev; for now nothing else can hold the device.
+ * Hot-unplug: revoke the binding of the device node first (detach, unbind;
+ * its open fds answer ENODEV from now on), then take the device away from
+ * the IOMMU core, which needs it unowned.
  */
 static void emu_plat_dev_disable(struct emu_plat_dev *dev)
 {
 	struct emu_plat_iommu *iommu = dev->iommu;
 
+	emu_plat_cdev_remove(dev);
 	emu_dev_remove(&dev->edev);
 	dev->iommu = NULL;
 	dev->hwgroup = 0;

@@ -60,9 +60,14 @@ static void emu_plat_show_devs(struct seq_file *s)
 			   dev->group, dev->pasid_bits,
 			   dev->parent[0] ? dev->parent : "-", !!dev->iommu);
 		if (dev->iommu)
-			seq_printf(s, " hwgroup=%u\n", dev->hwgroup);
+			seq_printf(s, " hwgroup=%u", dev->hwgroup);
 		else
-			seq_puts(s, " hwgroup=-\n");
+			seq_puts(s, " hwgroup=-");
+		/* The iommufd device id of its bound device fd */
+		if (dev->iommu && emu_plat_cdev_bound(dev))
+			seq_printf(s, " bound=%u\n", emu_plat_cdev_bound(dev));
+		else
+			seq_puts(s, " bound=-\n");
 	}
 }
 

@@ -6,10 +6,11 @@
  * (layer 2). debugfs (/sys/kernel/debug/iommufd_emu/topology) shows the
  * result.
  *
- * Lock order: emu_plat_lock -> the IOMMU core's locks (emu_core_lock ->
- * emu_group::lock). configfs' own locks (su_mutex, the directory inode
- * locks, the attribute fragment semaphores) are only ever taken before
- * emu_plat_lock, by configfs itself.
+ * Lock order: emu_plat_lock -> a device node's locks (cdev.c: its rwsem,
+ * then its bind_lock; also misc_mtx) -> iommufd's locks -> the IOMMU core's
+ * locks (emu_core_lock -> emu_group::lock). configfs' own locks (su_mutex,
+ * the directory inode locks, the attribute fragment semaphores) are only
+ * ever taken before emu_plat_lock, by configfs itself.
  */
 #ifndef EMU_PLATFORM_H
 #define EMU_PLATFORM_H
@@ -23,6 +24,8 @@
 
 /* Longest item name (and name written to "iommu" or "parent") */
 #define EMU_PLAT_NAME_MAX	63
+
+struct emu_plat_cdev;
 
 /**
  * struct emu_plat_iommu - iommus/<name>: one IOMMU instance
@@ -55,6 +58,7 @@ struct emu_plat_iommu {
  * @edev: what the IOMMU core sees while enabled
  * @hwgroup: while enabled, a number naming @edev.group in debugfs; shared
  *	     by the group's members, never reused for another group
+ * @cdev: while enabled, its character device /dev/iommufd-emu/<name>
  */
 struct emu_plat_dev {
 	struct config_item item;
@@ -67,6 +71,7 @@ struct emu_plat_dev {
 	struct emu_plat_iommu *iommu;
 	struct emu_dev edev;
 	u32 hwgroup;
+	struct emu_plat_cdev *cdev;
 };
 
 /* Guards everything above, in every item */
@@ -76,6 +81,10 @@ extern struct list_head emu_plat_devs;
 
 int emu_platform_init(void);
 void emu_platform_exit(void);
+
+int emu_plat_cdev_create(struct emu_plat_dev *dev);
+void emu_plat_cdev_remove(struct emu_plat_dev *dev);
+u32 emu_plat_cdev_bound(struct emu_plat_dev *dev);
 
 int emu_plat_debugfs_init(void);
 void emu_plat_debugfs_exit(void);
