@@ -54,12 +54,23 @@ void emu_iommu_unregister(struct emu_iommu *iommu)
 	mutex_unlock(&emu_core_lock);
 }
 
+/*
+ * Only devices that issue PASIDs take part in a PASID attachment of their
+ * group; the others keep just their RID translation.
+ */
+static bool emu_dev_uses_pasid(struct emu_dev *dev, u32 pasid)
+{
+	return pasid == EMU_NO_PASID || dev->pasid_bits;
+}
+
 /* Point one device at @domain for @pasid; only for domains that can't fail */
 static void emu_dev_switch_nofail(struct emu_dev *dev, u32 pasid,
 				  struct emu_domain *domain)
 {
 	void *cookie = NULL;
 
+	if (!emu_dev_uses_pasid(dev, pasid))
+		return;
 	if (WARN_ON(domain->ops->attach_prepare(domain, dev, pasid, &cookie)))
 		return;
 	domain->ops->attach_commit(domain, dev, pasid, cookie);
@@ -316,10 +327,12 @@ int emu_group_set_domain(struct emu_group *group, u32 pasid,
 	}
 
 	list_for_each_entry(dev, &group->devices, group_node) {
-		rc = domain->ops->attach_prepare(domain, dev, pasid,
-						 &cookies[i]);
-		if (rc)
-			goto out_abort;
+		if (emu_dev_uses_pasid(dev, pasid)) {
+			rc = domain->ops->attach_prepare(domain, dev, pasid,
+							 &cookies[i]);
+			if (rc)
+				goto out_abort;
+		}
 		i++;
 	}
 
@@ -327,8 +340,12 @@ int emu_group_set_domain(struct emu_group *group, u32 pasid,
 	down_write(&group->dma_lock);
 	xa_store(&group->domains, pasid, domain, GFP_KERNEL);
 	i = 0;
-	list_for_each_entry(dev, &group->devices, group_node)
-		domain->ops->attach_commit(domain, dev, pasid, cookies[i++]);
+	list_for_each_entry(dev, &group->devices, group_node) {
+		if (emu_dev_uses_pasid(dev, pasid))
+			domain->ops->attach_commit(domain, dev, pasid,
+						   cookies[i]);
+		i++;
+	}
 	up_write(&group->dma_lock);
 	kfree(cookies);
 	return 0;
@@ -339,7 +356,10 @@ out_abort:
 	list_for_each_entry(dev, &group->devices, group_node) {
 		if (i == prepared)
 			break;
-		domain->ops->attach_abort(domain, dev, pasid, cookies[i++]);
+		if (emu_dev_uses_pasid(dev, pasid))
+			domain->ops->attach_abort(domain, dev, pasid,
+						  cookies[i]);
+		i++;
 	}
 	if (!old)
 		xa_release(&group->domains, pasid);
