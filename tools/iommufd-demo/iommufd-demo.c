@@ -26,9 +26,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
+#include <linux/iommufd_emu.h>
 #include <linux/types.h>
 
 #define DEMO_PAGE_SIZE	4096UL
@@ -37,6 +40,13 @@
 #define FIXED_IOVA	0x100000ULL
 #define MAX_RANGES	8
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define CFS_ROOT	"/sys/kernel/config/iommufd_emu"
+#define DBG_ROOT	"/sys/kernel/debug/iommufd_emu"
+
+/* The demo topology: a and b share a group on an SMMUv3, c sits on a VT-d */
+enum { DEV_A, DEV_B, DEV_C, NR_DEVS };
+static const char *const dev_names[NR_DEVS] = { "demo_a", "demo_b", "demo_c" };
 
 struct demo {
 	const char *dev_path;
@@ -47,6 +57,9 @@ struct demo {
 	__u64 fixed_iova;	/* first half of buf, at an IOVA we chose */
 	__u64 auto_iova;	/* second half of buf, IOVA chosen by the kernel */
 	__u64 copy_iova;	/* the copy in ioas2 */
+	int dev_fd[NR_DEVS];	/* /dev/iommufd-emu/<name> */
+	__u32 dev_id[NR_DEVS];	/* their ids in the iommufd */
+	bool topology;		/* the configfs items exist */
 	int unexpected;		/* failures that were not part of the plan */
 };
 
@@ -295,6 +308,260 @@ static int step_copy(struct demo *d)
 	return 0;
 }
 
+/* Write one configfs attribute; returns 0 or an errno. */
+static int cfs_set(const char *dir, const char *attr, const char *val)
+{
+	char path[256];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), CFS_ROOT "/%s/%s", dir, attr);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static int cfs_item(const char *dir, const char *const *attrs)
+{
+	char path[256];
+	int err;
+
+	snprintf(path, sizeof(path), CFS_ROOT "/%s", dir);
+	if (mkdir(path, 0755))
+		return errno;
+	for (; *attrs; attrs += 2) {
+		err = cfs_set(dir, attrs[0], attrs[1]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void show_file(const char *path)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		say("(%s: %s)", path, errno_name(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		say("| %s", line);
+	}
+	fclose(f);
+}
+
+static int step_topology(struct demo *d)
+{
+	static const char *const smmu[] = { "type", "smmuv3", "enable", "1",
+					    NULL };
+	static const char *const vtd[] = { "type", "vtd", "enable", "1", NULL };
+	static const char *const a[] = { "iommu", "demo_smmu", "id", "0x100",
+					 "group", "1", "enable", "1", NULL };
+	static const char *const b[] = { "iommu", "demo_smmu", "id", "0x101",
+					 "group", "1", "enable", "1", NULL };
+	static const char *const c[] = { "iommu", "demo_vtd", "id", "0x8",
+					 "enable", "1", NULL };
+
+	/* configfs may not be mounted yet */
+	if (access(CFS_ROOT, F_OK))
+		mount("none", "/sys/kernel/config", "configfs", 0, NULL);
+	say("mkdir under %s: an SMMUv3 with devices a and b in one group", CFS_ROOT);
+	say("(group tag 1, as behind a PCIe-to-PCI bridge), and a VT-d with c");
+	d->topology = true;
+	if (!check_ok(d, "iommus/demo_smmu", cfs_item("iommus/demo_smmu", smmu)) ||
+	    !check_ok(d, "iommus/demo_vtd", cfs_item("iommus/demo_vtd", vtd)) ||
+	    !check_ok(d, "devices/demo_a", cfs_item("devices/demo_a", a)) ||
+	    !check_ok(d, "devices/demo_b", cfs_item("devices/demo_b", b)) ||
+	    !check_ok(d, "devices/demo_c", cfs_item("devices/demo_c", c)))
+		return -1;
+	say("-> /dev/iommufd-emu/demo_a, demo_b and demo_c exist");
+	return 0;
+}
+
+static int step_bind(struct demo *d)
+{
+	int i;
+
+	for (i = 0; i < NR_DEVS; i++) {
+		struct vfio_device_bind_iommufd bind = {
+			.argsz = sizeof(bind),
+			.iommufd = d->fd,
+		};
+		char path[64];
+
+		snprintf(path, sizeof(path), "/dev/iommufd-emu/%s",
+			 dev_names[i]);
+		d->dev_fd[i] = open(path, O_RDWR);
+		if (!check_ok(d, path, d->dev_fd[i] < 0 ? errno : 0))
+			return -1;
+		if (!check_ok(d, "VFIO_DEVICE_BIND_IOMMUFD",
+			      ioctl(d->dev_fd[i], VFIO_DEVICE_BIND_IOMMUFD,
+				    &bind) ? errno : 0))
+			return -1;
+		d->dev_id[i] = bind.out_devid;
+		say("%s bound: device id %u", dev_names[i], bind.out_devid);
+	}
+	return 0;
+}
+
+/* Attach (or, when attached, replace) a device to an IOAS or HWPT */
+static int dev_attach(struct demo *d, int dev, __u32 *pt_id)
+{
+	struct vfio_device_attach_iommufd_pt at = {
+		.argsz = sizeof(at),
+		.pt_id = *pt_id,
+	};
+
+	if (ioctl(d->dev_fd[dev], VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at))
+		return errno;
+	*pt_id = at.pt_id;
+	return 0;
+}
+
+static int dev_detach(struct demo *d, int dev)
+{
+	struct vfio_device_detach_iommufd_pt de = { .argsz = sizeof(de) };
+
+	return ioctl(d->dev_fd[dev], VFIO_DEVICE_DETACH_IOMMUFD_PT, &de) ?
+		       errno : 0;
+}
+
+/* The device reads 4 bytes at @iova; returns 0 or an errno. */
+static int dev_dma_read(struct demo *d, int dev, __u64 iova, __u32 *val)
+{
+	struct iommufd_emu_dma dma = {
+		.argsz = sizeof(dma),
+		.iova = iova,
+		.length = sizeof(*val),
+		.uptr = (uintptr_t)val,
+	};
+
+	return ioctl(d->dev_fd[dev], IOMMUFD_EMU_DMA, &dma) ? errno : 0;
+}
+
+static void show_dma(struct demo *d, int dev, __u64 iova, int want_err)
+{
+	__u32 val = 0;
+	int err = dev_dma_read(d, dev, iova, &val);
+
+	if (want_err) {
+		check_err(d, "IOMMUFD_EMU_DMA", err, want_err);
+		return;
+	}
+	if (check_ok(d, "IOMMUFD_EMU_DMA", err))
+		say("%s reads IOVA %#llx -> %#x", dev_names[dev],
+		    (unsigned long long)iova, val);
+}
+
+static int step_attach(struct demo *d)
+{
+	__u32 pt = d->ioas, other = d->ioas2;
+
+	/* Recognisable words at the start of each mapping */
+	*(__u32 *)d->buf = 0xa11ce;
+	*(__u32 *)(d->buf + BUF_SIZE / 2) = 0xc0ffee;
+
+	say("ATTACH demo_a to IOAS %u: the kernel makes an automatic HWPT", pt);
+	if (!check_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", dev_attach(d, DEV_A, &pt)))
+		return -1;
+	say("-> HWPT %u; the whole group (a and b) now translates through it", pt);
+	show_dma(d, DEV_A, d->fixed_iova, 0);
+	say("demo_b has not attached itself, but the hardware switched its group:");
+	show_dma(d, DEV_B, d->fixed_iova, 0);
+	say("ATTACH demo_b to IOAS %u (another IOAS than its sibling's)", other);
+	check_err(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", dev_attach(d, DEV_B, &other),
+		  EINVAL);
+	say("ATTACH demo_b to HWPT %u, its sibling's", pt);
+	if (!check_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", dev_attach(d, DEV_B, &pt)))
+		return -1;
+	show_dma(d, DEV_B, d->fixed_iova, 0);
+	pt = d->ioas;
+	say("ATTACH demo_c (VT-d) to IOAS %u: a HWPT of its own instance", pt);
+	if (!check_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", dev_attach(d, DEV_C, &pt)))
+		return -1;
+	say("-> HWPT %u", pt);
+	show_dma(d, DEV_C, d->auto_iova, 0);
+	return 0;
+}
+
+static int step_replace(struct demo *d)
+{
+	__u32 pt = d->ioas2;
+
+	say("ATTACH again demo_a, now to IOAS %u: a replace, and the group moves",
+	    pt);
+	if (!check_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", dev_attach(d, DEV_A, &pt)))
+		return -1;
+	say("-> HWPT %u; the copy in IOAS %u sits at IOVA %#llx", pt, d->ioas2,
+	    (unsigned long long)d->copy_iova);
+	show_dma(d, DEV_A, d->copy_iova, 0);
+	say("demo_b moved with its sibling:");
+	show_dma(d, DEV_B, d->copy_iova, 0);
+	show_dma(d, DEV_B, d->fixed_iova, EIO);
+	return 0;
+}
+
+static int step_detach(struct demo *d)
+{
+	say("DETACH demo_a: demo_b is still attached, so the group keeps its HWPT");
+	if (!check_ok(d, "VFIO_DEVICE_DETACH_IOMMUFD_PT", dev_detach(d, DEV_A)))
+		return -1;
+	show_dma(d, DEV_B, d->copy_iova, 0);
+	say("DETACH demo_b: the last one, the group is blocked");
+	if (!check_ok(d, "VFIO_DEVICE_DETACH_IOMMUFD_PT", dev_detach(d, DEV_B)))
+		return -1;
+	show_dma(d, DEV_B, d->copy_iova, EIO);
+	return 0;
+}
+
+static int step_debugfs(struct demo *d)
+{
+	say("%s/topology:", DBG_ROOT);
+	show_file(DBG_ROOT "/topology");
+	say("%s/contexts:", DBG_ROOT);
+	show_file(DBG_ROOT "/contexts");
+	return 0;
+}
+
+/* Close the device fds and remove the topology (devices first) */
+static void remove_topology(struct demo *d)
+{
+	static const char *const items[] = {
+		"devices/demo_a", "devices/demo_b", "devices/demo_c",
+		"iommus/demo_smmu", "iommus/demo_vtd",
+	};
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < NR_DEVS; i++) {
+		if (d->dev_fd[i] >= 0)
+			close(d->dev_fd[i]);
+		d->dev_fd[i] = -1;
+	}
+	for (i = 0; d->topology && i < ARRAY_SIZE(items); i++) {
+		snprintf(path, sizeof(path), CFS_ROOT "/%s", items[i]);
+		rmdir(path);
+	}
+	d->topology = false;
+}
+
+static int step_unplug(struct demo *d)
+{
+	say("rmdir devices/demo_c while it is bound and attached: hot-unplug");
+	if (!check_ok(d, "rmdir", rmdir(CFS_ROOT "/devices/demo_c") ? errno : 0))
+		return -1;
+	show_dma(d, DEV_C, d->auto_iova, ENODEV);
+	say("close the device fds and remove the rest of the topology");
+	remove_topology(d);
+	return 0;
+}
+
 static int step_unmap(struct demo *d)
 {
 	__u64 unmapped = 0;
@@ -370,6 +637,13 @@ static const struct {
 	{ "Map memory at a chosen IOVA", step_map_fixed },
 	{ "Map memory at an IOVA the kernel chooses", step_map_auto },
 	{ "Copy a mapping into a second IOAS", step_copy },
+	{ "Build a topology of emulated IOMMUs and devices", step_topology },
+	{ "Bind the devices to the iommufd", step_bind },
+	{ "Attach devices and let them DMA", step_attach },
+	{ "Replace: the whole group moves", step_replace },
+	{ "Detach: only the last device releases the group", step_detach },
+	{ "What debugfs shows", step_debugfs },
+	{ "Hot-unplug a device", step_unplug },
 	{ "Unmap", step_unmap },
 	{ "Destroy the IOASes", step_destroy },
 	{ "Close the iommufd", step_close },
@@ -384,7 +658,7 @@ static void show_help(FILE *out, const char *prog)
 
 int main(int argc, char **argv)
 {
-	struct demo d = { .fd = -1 };
+	struct demo d = { .fd = -1, .dev_fd = { -1, -1, -1 } };
 	size_t i;
 	int opt;
 
@@ -420,6 +694,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	remove_topology(&d);
 	if (d.fd >= 0)
 		close(d.fd);
 	if (d.buf)
