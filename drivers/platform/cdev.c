@@ -133,6 +133,43 @@ static int emu_plat_cdev_check_pasid(struct emu_plat_cdev *cdev, u32 pasid,
 	return 0;
 }
 
+/*
+ * The PASID an attach or detach names: read only when the request's PASID
+ * flag is set, and then argsz must cover it.
+ */
+static int emu_plat_cdev_get_pasid(u32 argsz, bool has_pasid,
+				   const u32 __user *upasid, size_t pasid_end,
+				   u32 *pasid)
+{
+	*pasid = EMU_NO_PASID;
+	if (!has_pasid)
+		return 0;
+	if (argsz < pasid_end)
+		return -EINVAL;
+	return get_user(*pasid, upasid);
+}
+
+/*
+ * Take bind_lock for a request of @file on @pasid: only the bound fd may
+ * attach or detach, and only PASIDs the device can issue. Returns with the
+ * lock held on success.
+ */
+static int emu_plat_cdev_lock_bound(struct emu_plat_cdev *cdev,
+				    struct file *file, bool has_pasid,
+				    u32 pasid)
+{
+	int rc = 0;
+
+	mutex_lock(&cdev->bind_lock);
+	if (cdev->owner != file)
+		rc = -EINVAL;
+	else if (has_pasid)
+		rc = emu_plat_cdev_check_pasid(cdev, pasid, -EOPNOTSUPP);
+	if (rc)
+		mutex_unlock(&cdev->bind_lock);
+	return rc;
+}
+
 static int emu_plat_cdev_bind(struct emu_plat_cdev *cdev, struct file *file,
 			      struct vfio_device_bind_iommufd __user *arg)
 {
@@ -196,31 +233,22 @@ static int emu_plat_cdev_attach(struct emu_plat_cdev *cdev, struct file *file,
 	const u32 minsz = offsetofend(struct vfio_device_attach_iommufd_pt,
 				      pt_id);
 	struct vfio_device_attach_iommufd_pt attach;
-	u32 pasid = EMU_NO_PASID;
-	bool replace;
+	bool replace, has_pasid;
+	u32 pasid;
 	int rc;
 
 	if (copy_from_user(&attach, arg, minsz))
 		return -EFAULT;
 	if (attach.argsz < minsz || attach.flags & ~VFIO_DEVICE_ATTACH_PASID)
 		return -EINVAL;
-	if (attach.flags & VFIO_DEVICE_ATTACH_PASID) {
-		if (attach.argsz < offsetofend(typeof(attach), pasid))
-			return -EINVAL;
-		if (get_user(pasid, &arg->pasid))
-			return -EFAULT;
-	}
+	has_pasid = attach.flags & VFIO_DEVICE_ATTACH_PASID;
+	rc = emu_plat_cdev_get_pasid(attach.argsz, has_pasid, &arg->pasid,
+				     offsetofend(typeof(attach), pasid), &pasid);
+	if (!rc)
+		rc = emu_plat_cdev_lock_bound(cdev, file, has_pasid, pasid);
+	if (rc)
+		return rc;
 
-	mutex_lock(&cdev->bind_lock);
-	if (cdev->owner != file) {
-		rc = -EINVAL;
-		goto out_unlock;
-	}
-	if (attach.flags & VFIO_DEVICE_ATTACH_PASID) {
-		rc = emu_plat_cdev_check_pasid(cdev, pasid, -EOPNOTSUPP);
-		if (rc)
-			goto out_unlock;
-	}
 	/* As VFIO does, attaching an attached device (PASID) replaces */
 	replace = xa_load(&cdev->pasids, pasid);
 	if (replace) {
@@ -250,36 +278,27 @@ static int emu_plat_cdev_detach(struct emu_plat_cdev *cdev, struct file *file,
 	const u32 minsz = offsetofend(struct vfio_device_detach_iommufd_pt,
 				      flags);
 	struct vfio_device_detach_iommufd_pt detach;
-	u32 pasid = EMU_NO_PASID;
-	int rc = 0;
+	bool has_pasid;
+	u32 pasid;
+	int rc;
 
 	if (copy_from_user(&detach, arg, minsz))
 		return -EFAULT;
 	if (detach.argsz < minsz || detach.flags & ~VFIO_DEVICE_DETACH_PASID)
 		return -EINVAL;
-	if (detach.flags & VFIO_DEVICE_DETACH_PASID) {
-		if (detach.argsz < offsetofend(typeof(detach), pasid))
-			return -EINVAL;
-		if (get_user(pasid, &arg->pasid))
-			return -EFAULT;
-	}
+	has_pasid = detach.flags & VFIO_DEVICE_DETACH_PASID;
+	rc = emu_plat_cdev_get_pasid(detach.argsz, has_pasid, &arg->pasid,
+				     offsetofend(typeof(detach), pasid), &pasid);
+	if (!rc)
+		rc = emu_plat_cdev_lock_bound(cdev, file, has_pasid, pasid);
+	if (rc)
+		return rc;
 
-	mutex_lock(&cdev->bind_lock);
-	if (cdev->owner != file) {
-		rc = -EINVAL;
-		goto out_unlock;
-	}
-	if (detach.flags & VFIO_DEVICE_DETACH_PASID) {
-		rc = emu_plat_cdev_check_pasid(cdev, pasid, -EOPNOTSUPP);
-		if (rc)
-			goto out_unlock;
-	}
 	/* Detaching what is not attached is not an error */
 	if (xa_erase(&cdev->pasids, pasid))
 		iommufd_device_detach(cdev->idev, pasid);
-out_unlock:
 	mutex_unlock(&cdev->bind_lock);
-	return rc;
+	return 0;
 }
 
 /*
