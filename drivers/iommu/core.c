@@ -566,3 +566,125 @@ u32 emu_dev_caps(struct emu_dev *dev)
 		return 0;
 	return dev->iommu->ops->dev_caps(dev);
 }
+
+/*
+ * What drivers add with the issues that need them: nested domains, user
+ * cache invalidation, dirty tracking and vIOMMUs. A driver fills only what
+ * it supports; for the rest the core answers EOPNOTSUPP.
+ */
+
+/**
+ * emu_domain_alloc_nested() - a user-managed domain nested on @parent
+ * @dev: a device that will use it
+ * @parent: a paging domain of @dev's instance, allocated as a nest parent
+ * @flags: EMU_DOMAIN_* flags
+ * @data: the driver's description of the stage-1 configuration
+ *
+ * Return: the domain, or an ERR_PTR: -EOPNOTSUPP when the driver has no
+ * nesting, -EINVAL for a parent it cannot nest on.
+ */
+struct emu_domain *emu_domain_alloc_nested(struct emu_dev *dev,
+					   struct emu_domain *parent, u32 flags,
+					   const struct emu_user_data *data)
+{
+	struct emu_domain *domain;
+
+	if (!dev->iommu->ops->domain_alloc_nested)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (parent->iommu != dev->iommu ||
+	    !(parent->flags & EMU_DOMAIN_NEST_PARENT))
+		return ERR_PTR(-EINVAL);
+	domain = dev->iommu->ops->domain_alloc_nested(dev, parent, flags, data);
+	if (IS_ERR(domain))
+		return domain;
+	domain->type = EMU_DOMAIN_NESTED;
+	domain->iommu = dev->iommu;
+	domain->flags = flags;
+	init_rwsem(&domain->dma_lock);
+	return domain;
+}
+
+/**
+ * emu_domain_cache_invalidate_user() - forward userspace's invalidations
+ * @domain: a nested domain
+ * @data: the array of requests
+ * @entry_len: size of one request
+ * @entry_num: number of requests; set to how many were handled
+ *
+ * Return: 0 or an errno from the driver; -EOPNOTSUPP without support.
+ */
+int emu_domain_cache_invalidate_user(struct emu_domain *domain,
+				     const struct emu_user_data *data,
+				     u32 entry_len, u32 *entry_num)
+{
+	if (!domain->ops->cache_invalidate_user)
+		return -EOPNOTSUPP;
+	return domain->ops->cache_invalidate_user(domain, data, entry_len,
+						  entry_num);
+}
+
+/**
+ * emu_domain_set_dirty_tracking() - start or stop recording DMA writes
+ * @domain: a paging domain
+ * @enable: start (true) or stop
+ *
+ * Return: 0, or -EOPNOTSUPP when the domain cannot track dirty pages.
+ */
+int emu_domain_set_dirty_tracking(struct emu_domain *domain, bool enable)
+{
+	if (!domain->ops->set_dirty_tracking)
+		return -EOPNOTSUPP;
+	return domain->ops->set_dirty_tracking(domain, enable);
+}
+
+/**
+ * emu_domain_read_and_clear_dirty() - which pages DMA wrote
+ * @domain: a paging domain
+ * @iova: first IOVA
+ * @size: bytes
+ * @clear: forget what is reported
+ * @bitmap: one bit per 2^@pgshift bytes from @iova
+ * @pgshift: granule of @bitmap
+ *
+ * Return: 0, or -EOPNOTSUPP when the domain cannot track dirty pages.
+ */
+int emu_domain_read_and_clear_dirty(struct emu_domain *domain,
+				    unsigned long iova, size_t size,
+				    bool clear, unsigned long *bitmap,
+				    unsigned int pgshift)
+{
+	if (!domain->ops->read_and_clear_dirty)
+		return -EOPNOTSUPP;
+	return domain->ops->read_and_clear_dirty(domain, iova, size, clear,
+						 bitmap, pgshift);
+}
+
+/**
+ * emu_viommu_alloc() - the driver's state for a virtual IOMMU
+ * @dev: a device of the instance the vIOMMU is a slice of
+ * @parent: the nesting parent domain it translates through
+ * @type: the uAPI's vIOMMU type, checked by the driver
+ * @data: driver-specific data
+ *
+ * Return: the driver's state or an ERR_PTR (-EOPNOTSUPP without support).
+ */
+void *emu_viommu_alloc(struct emu_dev *dev, struct emu_domain *parent,
+		       u32 type, const struct emu_user_data *data)
+{
+	if (!dev->iommu->ops->viommu_alloc)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (parent->iommu != dev->iommu ||
+	    !(parent->flags & EMU_DOMAIN_NEST_PARENT))
+		return ERR_PTR(-EINVAL);
+	return dev->iommu->ops->viommu_alloc(dev, parent, type, data);
+}
+
+/**
+ * emu_viommu_free() - release emu_viommu_alloc()'s result
+ * @dev: the device it was allocated with, or any of the same instance
+ * @viommu: the driver's state
+ */
+void emu_viommu_free(struct emu_dev *dev, void *viommu)
+{
+	dev->iommu->ops->viommu_free(viommu);
+}

@@ -30,6 +30,19 @@ struct emu_iommu;
 enum emu_domain_type {
 	EMU_DOMAIN_BLOCKED,	/* every DMA faults */
 	EMU_DOMAIN_PAGING,	/* kernel-managed IO page table */
+	EMU_DOMAIN_NESTED,	/* user-managed stage 1 over a paging parent */
+};
+
+/**
+ * struct emu_user_data - driver-specific data userspace passed in
+ * @type: the uAPI's data type number, which the driver checks
+ * @uptr: where it is
+ * @len: its length in bytes
+ */
+struct emu_user_data {
+	u32 type;
+	const void __user *uptr;
+	size_t len;
 };
 
 /* Access kinds of a DMA, for emu_domain_ops::translate */
@@ -70,6 +83,14 @@ struct emu_translation {
  *	 one call; *@mapped tells how much was mapped, also on failure
  * @unmap: unmap [iova, iova + size); returns the bytes unmapped
  * @iova_to_phys: physical address @iova translates to, 0 if none
+ * @cache_invalidate_user: carry out @*entry_num invalidation requests of
+ *			   @entry_len bytes each at @data (a nested domain's
+ *			   or vIOMMU's caches); set *@entry_num to the number
+ *			   handled
+ * @set_dirty_tracking: start or stop recording DMA writes
+ * @read_and_clear_dirty: report the pages of [iova, iova + size) written
+ *			  since the last call into @bitmap, one bit per
+ *			  2^@pgshift bytes, and forget them unless !@clear
  * @translate: what the hardware does for a DMA of @dev on @pasid at @iova
  *	       with the EMU_DMA_* @access: fill *@out and return 0, or return
  *	       -EIO for a translation or permission fault (the driver reports
@@ -90,6 +111,14 @@ struct emu_domain_ops {
 			size_t size);
 	phys_addr_t (*iova_to_phys)(struct emu_domain *domain,
 				    unsigned long iova);
+	int (*cache_invalidate_user)(struct emu_domain *domain,
+				     const struct emu_user_data *data,
+				     u32 entry_len, u32 *entry_num);
+	int (*set_dirty_tracking)(struct emu_domain *domain, bool enable);
+	int (*read_and_clear_dirty)(struct emu_domain *domain,
+				    unsigned long iova, size_t size, bool clear,
+				    unsigned long *bitmap,
+				    unsigned int pgshift);
 	int (*translate)(struct emu_domain *domain, struct emu_dev *dev,
 			 u32 pasid, u64 iova, unsigned int access,
 			 struct emu_translation *out);
@@ -128,6 +157,11 @@ struct emu_domain {
  *	     IOMMU_GET_HW_INFO: write up to @len bytes of the driver's own
  *	     info struct to @data, its IOMMU_HW_INFO_TYPE_* to *@type, and
  *	     return the struct's full size (or a negative errno)
+ * @domain_alloc_nested: a user-managed domain described by @data, nested
+ *			 on the paging domain @parent of the same instance
+ * @viommu_alloc: the driver's state for a virtual IOMMU of @type over the
+ *		  nesting parent @parent, or an ERR_PTR
+ * @viommu_free: release what @viommu_alloc returned
  * @dev_caps: EMU_DEV_CAP_* the instance offers @dev
  * @msi_window: the device's MSI doorbell window [*@start, *@last], which
  *		DMA can never use as memory; placed as the architecture
@@ -136,6 +170,13 @@ struct emu_domain {
 struct emu_iommu_ops {
 	struct emu_domain *(*domain_alloc_paging)(struct emu_dev *dev,
 						  u32 flags);
+	struct emu_domain *(*domain_alloc_nested)(struct emu_dev *dev,
+						  struct emu_domain *parent,
+						  u32 flags,
+						  const struct emu_user_data *data);
+	void *(*viommu_alloc)(struct emu_dev *dev, struct emu_domain *parent,
+			      u32 type, const struct emu_user_data *data);
+	void (*viommu_free)(void *viommu);
 	int (*hw_info)(struct emu_dev *dev, void *data, u32 len, u32 *type);
 	u32 (*dev_caps)(struct emu_dev *dev);
 	int (*msi_window)(struct emu_dev *dev, u64 *start, u64 *last);
@@ -216,6 +257,20 @@ int emu_dev_claim_dma_owner(struct emu_dev *dev, void *owner);
 void emu_dev_release_dma_owner(struct emu_dev *dev);
 
 struct emu_domain *emu_domain_alloc_paging(struct emu_dev *dev, u32 flags);
+struct emu_domain *emu_domain_alloc_nested(struct emu_dev *dev,
+					   struct emu_domain *parent, u32 flags,
+					   const struct emu_user_data *data);
+int emu_domain_cache_invalidate_user(struct emu_domain *domain,
+				     const struct emu_user_data *data,
+				     u32 entry_len, u32 *entry_num);
+int emu_domain_set_dirty_tracking(struct emu_domain *domain, bool enable);
+int emu_domain_read_and_clear_dirty(struct emu_domain *domain,
+				    unsigned long iova, size_t size,
+				    bool clear, unsigned long *bitmap,
+				    unsigned int pgshift);
+void *emu_viommu_alloc(struct emu_dev *dev, struct emu_domain *parent,
+		       u32 type, const struct emu_user_data *data);
+void emu_viommu_free(struct emu_dev *dev, void *viommu);
 void emu_domain_free(struct emu_domain *domain);
 
 int emu_group_set_domain(struct emu_group *group, u32 pasid,

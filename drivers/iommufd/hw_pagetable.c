@@ -114,6 +114,66 @@ out_abort:
 	return ERR_PTR(rc);
 }
 
+/*
+ * A user-managed HWPT nested on @parent. The checks are upstream's, in its
+ * order; the drivers' nested domains, and so the HWPT objects holding
+ * them, arrive with the SMMUv3 and VT-d issues: until then the IOMMU core
+ * answers EOPNOTSUPP for every instance.
+ */
+static int iommufd_hwpt_nested_alloc(struct iommufd_ucmd *ucmd,
+				     struct iommufd_hwpt_paging *parent,
+				     struct iommufd_device *idev)
+{
+	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+	const struct emu_user_data data = {
+		.type = cmd->data_type,
+		.uptr = u64_to_user_ptr(cmd->data_uptr),
+		.len = cmd->data_len,
+	};
+	struct emu_domain *domain;
+
+	if ((cmd->flags & ~(IOMMU_HWPT_FAULT_ID_VALID |
+			    IOMMU_HWPT_ALLOC_PASID)) || !data.len)
+		return -EOPNOTSUPP;
+	/*
+	 * The core checks, after whether the driver nests at all, that the
+	 * parent is a nest parent of the device's instance (automatic
+	 * domains never are): EINVAL otherwise.
+	 */
+	domain = emu_domain_alloc_nested(idev->dev, parent->domain,
+					 cmd->flags & IOMMU_HWPT_ALLOC_PASID ?
+						 EMU_DOMAIN_PASID : 0,
+					 &data);
+	if (IS_ERR(domain))
+		return PTR_ERR(domain);
+	/* No driver offers nesting yet, so nothing can get here */
+	emu_domain_free(domain);
+	return -EOPNOTSUPP;
+}
+
+int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_hwpt_set_dirty_tracking *cmd = ucmd->cmd;
+	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_object *obj;
+	int rc;
+
+	if ((cmd->flags & ~IOMMU_HWPT_DIRTY_TRACKING_ENABLE) ||
+	    cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	obj = iommufd_get_object(ucmd->ictx, cmd->hwpt_id,
+				 IOMMUFD_OBJ_HWPT_PAGING);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
+	rc = emu_domain_set_dirty_tracking(hwpt->domain,
+					   cmd->flags &
+					   IOMMU_HWPT_DIRTY_TRACKING_ENABLE);
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
 int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
@@ -140,10 +200,18 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 		rc = -EINVAL;
 		goto out_put_dev;
 	}
+	if (pt_obj->type == IOMMUFD_OBJ_HWPT_PAGING) {
+		rc = iommufd_hwpt_nested_alloc(ucmd,
+					       container_of(pt_obj,
+							    struct iommufd_hwpt_paging,
+							    obj),
+					       container_of(dev_obj,
+							    struct iommufd_device,
+							    obj));
+		goto out_put_pt;
+	}
 	if (pt_obj->type != IOMMUFD_OBJ_IOAS) {
-		/* Nested HWPTs arrive with the SMMUv3 and VT-d issues */
-		rc = pt_obj->type == IOMMUFD_OBJ_HWPT_PAGING ? -EOPNOTSUPP :
-							       -EINVAL;
+		rc = -EINVAL;
 		goto out_put_pt;
 	}
 	/* Driver data only goes with nested HWPTs */

@@ -26,6 +26,8 @@ static const char *emu_plat_domain_type(const struct emu_domain *domain)
 		return "blocked";
 	case EMU_DOMAIN_PAGING:
 		return "paging";
+	case EMU_DOMAIN_NESTED:
+		return "nested";
 	}
 	return "unknown";
 }
