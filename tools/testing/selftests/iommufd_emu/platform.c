@@ -143,6 +143,15 @@ static int topology_get(const char *dump, const char *section,
 	return 0;
 }
 
+/* In @dump, @key of @item in @section reads @want */
+#define EXPECT_TOPOLOGY(_dump, _section, _item, _key, _want) do {	\
+	char __val[64];							\
+									\
+	EXPECT_OK(topology_get(_dump, _section, _item, _key, __val,	\
+			       sizeof(__val)));				\
+	EXPECT_STREQ(_want, __val);					\
+} while (0)
+
 /*
  * The items a test made, for its teardown. Each test runs in a child
  * process of its own, so these start out empty every time.
@@ -660,7 +669,6 @@ TEST_F(platform, iommu_removal_blocked_by_devices)
 TEST_F(platform, disable_reenable)
 {
 	char *dump;
-	char g1[64], g2[64];
 
 	ASSERT_OK(make_iommu("plat_s0", "smmuv3"));
 	ASSERT_OK(make_dev("plat_d0", "plat_s0", 1, 0, true));
@@ -675,26 +683,16 @@ TEST_F(platform, disable_reenable)
 	dump = topology_read();
 	if (!dump)
 		SKIP(return, "no %s", TOPOLOGY);
-	EXPECT_OK(topology_get(dump, "iommus:", "plat_s0", "oas", g1,
-			       sizeof(g1)));
-	EXPECT_STREQ("40", g1);
-	EXPECT_OK(topology_get(dump, "devices:", "plat_d0", "enabled", g1,
-			       sizeof(g1)));
-	EXPECT_STREQ("1", g1);
+	EXPECT_TOPOLOGY(dump, "iommus:", "plat_s0", "oas", "40");
+	EXPECT_TOPOLOGY(dump, "devices:", "plat_d0", "enabled", "1");
 	free(dump);
 
 	ASSERT_OK(DEV_W("plat_d0", "enable", "0"));
 	dump = topology_read();
 	ASSERT_NE(NULL, dump);
-	EXPECT_OK(topology_get(dump, "devices:", "plat_d0", "enabled", g2,
-			       sizeof(g2)));
-	EXPECT_STREQ("0", g2);
-	EXPECT_OK(topology_get(dump, "devices:", "plat_d0", "hwgroup", g2,
-			       sizeof(g2)));
-	EXPECT_STREQ("-", g2);
-	EXPECT_OK(topology_get(dump, "iommus:", "plat_s0", "devices", g2,
-			       sizeof(g2)));
-	EXPECT_STREQ("0", g2);
+	EXPECT_TOPOLOGY(dump, "devices:", "plat_d0", "enabled", "0");
+	EXPECT_TOPOLOGY(dump, "devices:", "plat_d0", "hwgroup", "-");
+	EXPECT_TOPOLOGY(dump, "iommus:", "plat_s0", "devices", "0");
 	free(dump);
 }
 
@@ -734,18 +732,11 @@ TEST_F(platform, group_tags)
 	EXPECT_STRNE(gc, val);
 
 	/* The group section lists the shared group once, with both members */
-	ASSERT_OK(topology_get(dump, "groups:", ga, "devices", val,
-			       sizeof(val)));
-	EXPECT_STREQ("plat_a,plat_b", val);
-	ASSERT_OK(topology_get(dump, "groups:", ga, "tag", val, sizeof(val)));
-	EXPECT_STREQ("5", val);
-	ASSERT_OK(topology_get(dump, "groups:", ga, "owner", val, sizeof(val)));
-	EXPECT_STREQ("no", val);
-	ASSERT_OK(topology_get(dump, "groups:", gd, "iommu", val, sizeof(val)));
-	EXPECT_STREQ("plat_v0", val);
-	ASSERT_OK(topology_get(dump, "groups:", gc, "devices", val,
-			       sizeof(val)));
-	EXPECT_STREQ("plat_c", val);
+	EXPECT_TOPOLOGY(dump, "groups:", ga, "devices", "plat_a,plat_b");
+	EXPECT_TOPOLOGY(dump, "groups:", ga, "tag", "5");
+	EXPECT_TOPOLOGY(dump, "groups:", ga, "owner", "no");
+	EXPECT_TOPOLOGY(dump, "groups:", gd, "iommu", "plat_v0");
+	EXPECT_TOPOLOGY(dump, "groups:", gc, "devices", "plat_c");
 	/* Every group starts on the blocking domain */
 	line = strstr(strstr(dump, "groups:"), ga);
 	ASSERT_NE(NULL, line);
@@ -758,12 +749,8 @@ TEST_F(platform, group_tags)
 	ASSERT_OK(item_rmdir("devices", "plat_a"));
 	dump = topology_read();
 	ASSERT_NE(NULL, dump);
-	ASSERT_OK(topology_get(dump, "devices:", "plat_b", "hwgroup", val,
-			       sizeof(val)));
-	EXPECT_STREQ(ga, val);
-	ASSERT_OK(topology_get(dump, "groups:", ga, "devices", val,
-			       sizeof(val)));
-	EXPECT_STREQ("plat_b", val);
+	EXPECT_TOPOLOGY(dump, "devices:", "plat_b", "hwgroup", ga);
+	EXPECT_TOPOLOGY(dump, "groups:", ga, "devices", "plat_b");
 	free(dump);
 	ASSERT_OK(DEV_W("plat_b", "enable", "0"));
 	dump = topology_read();
@@ -783,15 +770,9 @@ TEST_F(platform, topology_lists_items)
 	dump = topology_read();
 	if (!dump)
 		SKIP(return, "no %s", TOPOLOGY);
-	ASSERT_OK(topology_get(dump, "iommus:", "plat_s0", "type", val,
-			       sizeof(val)));
-	EXPECT_STREQ("-", val);
-	ASSERT_OK(topology_get(dump, "iommus:", "plat_s0", "enabled", val,
-			       sizeof(val)));
-	EXPECT_STREQ("0", val);
-	ASSERT_OK(topology_get(dump, "devices:", "plat_d0", "iommu", val,
-			       sizeof(val)));
-	EXPECT_STREQ("-", val);
+	EXPECT_TOPOLOGY(dump, "iommus:", "plat_s0", "type", "-");
+	EXPECT_TOPOLOGY(dump, "iommus:", "plat_s0", "enabled", "0");
+	EXPECT_TOPOLOGY(dump, "devices:", "plat_d0", "iommu", "-");
 	free(dump);
 
 	ASSERT_OK(IOMMU_W("plat_s0", "type", "vtd"));
@@ -802,18 +783,10 @@ TEST_F(platform, topology_lists_items)
 	ASSERT_OK(DEV_W("plat_d0", "enable", "1"));
 	dump = topology_read();
 	ASSERT_NE(NULL, dump);
-	ASSERT_OK(topology_get(dump, "iommus:", "plat_s0", "type", val,
-			       sizeof(val)));
-	EXPECT_STREQ("vtd", val);
-	ASSERT_OK(topology_get(dump, "iommus:", "plat_s0", "ias", val,
-			       sizeof(val)));
-	EXPECT_STREQ("57", val);
-	ASSERT_OK(topology_get(dump, "iommus:", "plat_s0", "devices", val,
-			       sizeof(val)));
-	EXPECT_STREQ("1", val);
-	ASSERT_OK(topology_get(dump, "devices:", "plat_d0", "id", val,
-			       sizeof(val)));
-	EXPECT_STREQ("0x10", val);
+	EXPECT_TOPOLOGY(dump, "iommus:", "plat_s0", "type", "vtd");
+	EXPECT_TOPOLOGY(dump, "iommus:", "plat_s0", "ias", "57");
+	EXPECT_TOPOLOGY(dump, "iommus:", "plat_s0", "devices", "1");
+	EXPECT_TOPOLOGY(dump, "devices:", "plat_d0", "id", "0x10");
 	free(dump);
 
 	/* Removed items leave the dump */
