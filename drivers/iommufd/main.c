@@ -183,8 +183,13 @@ void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
 	refcount_dec(&obj->users);
 	refcount_dec(&obj->lookups);
-	/* A kernel-initiated remove may be waiting for these to drain */
-	wake_up_all(&ictx->destroy_wait);
+	/*
+	 * A kernel-initiated remove may be waiting for these to drain. Only
+	 * then is there anyone to wake: skip the wait queue's lock on the
+	 * ordinary path (the barrier pairs with wait_event()'s).
+	 */
+	if (wq_has_sleeper(&ictx->destroy_wait))
+		wake_up_all(&ictx->destroy_wait);
 }
 
 static void iommufd_object_free(struct iommufd_ctx *ictx,
@@ -291,7 +296,7 @@ static int iommufd_option(struct iommufd_ucmd *ucmd)
 	return 0;
 }
 
-/* Commands whose objects later layers provide answer this until then. */
+/* Commands that later issues implement answer this until then. */
 static int iommufd_not_supported(struct iommufd_ucmd *ucmd)
 {
 	return -EOPNOTSUPP;

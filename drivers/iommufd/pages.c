@@ -7,7 +7,7 @@
  * area point at the same iopt_pages, so memory is never pinned twice.
  *
  * Pages are pinned lazily: only when somebody needs the physical pages (an
- * in-kernel access today, IOMMU domains in later layers) does a range get
+ * in-kernel access, or the IOMMU domains mirroring an IOAS) does a range get
  * pinned. Each such need is recorded as an iopt_pin in holders_itree; the
  * invariant is that an index is pinned, and present in pinned_pfns, exactly
  * when at least one holder covers it. Pinning fills the uncovered holes in
