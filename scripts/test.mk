@@ -27,7 +27,8 @@ TEST_LDLIBS := -lcap -lpthread
 # Log directories of the VM runs behind check, check-debug and run.
 VM_LOGS := $(TEST_BUILD)/vm
 
-.PHONY: deps tests check check-debug run bench lint debug-kernel debug-module distclean FORCE_TEST
+.PHONY: deps tests check check-debug check-upstream check-upstream-debug run bench lint \
+	debug-kernel debug-module distclean FORCE_TEST
 
 # Install the Debian packages the build and the tests need (apt-get, as root;
 # does nothing when all are present).
@@ -72,7 +73,7 @@ check: deps
 	$(MAKE) tests
 	@test -n "$(SELFTEST_BINS)" || { echo "no kselftests in $(SELFTEST_DIR)" >&2; exit 1; }
 	KDIR="$(KDIR)" scripts/vm-run --no-build --log-dir $(VM_LOGS)/check \
-		$(addprefix --add ,$(SELFTEST_BINS)) \
+		--param selftest=1 $(addprefix --add ,$(SELFTEST_BINS)) \
 		-- run-kselftests $(addprefix /add/,$(notdir $(SELFTEST_BINS)))
 
 # The same on the debug kernel (KASAN, lockdep, kmemleak, fault injection),
@@ -82,8 +83,19 @@ check-debug: deps
 	$(MAKE) tests
 	@test -n "$(SELFTEST_BINS)" || { echo "no kselftests in $(SELFTEST_DIR)" >&2; exit 1; }
 	scripts/vm-run --debug --no-build --log-dir $(VM_LOGS)/check-debug \
-		$(addprefix --add ,$(SELFTEST_BINS)) \
+		--param selftest=1 $(addprefix --add ,$(SELFTEST_BINS)) \
 		-- run-kselftests $(addprefix /add/,$(notdir $(SELFTEST_BINS)))
+
+# Conformance: upstream 7.3's iommufd kselftest, fetched with apt from
+# Debian's linux-source-7.3 and built unmodified, run against the module.
+check-upstream: deps
+	$(MAKE) modules
+	KDIR="$(KDIR)" scripts/check-upstream
+
+# The same on the debug kernel, where iommufd_fail_nth injects failures.
+check-upstream-debug: deps
+	$(MAKE) debug-module
+	scripts/check-upstream --debug
 
 # Build (or reuse) the debug kernel in build/debug-kernel.
 debug-kernel:
@@ -111,7 +123,7 @@ run: deps
 bench: deps
 	$(MAKE) modules
 	$(MAKE) $(BENCH_BIN)
-	KDIR="$(KDIR)" scripts/vm-run --no-build --log-dir $(VM_LOGS)/bench \
+	KDIR="$(KDIR)" scripts/vm-run --no-build --log-dir $(VM_LOGS)/bench --param selftest=1 \
 		--add $(BENCH_BIN) -- $(notdir $(BENCH_BIN)) $(BENCH_ARGS)
 
 # checkpatch --strict, sparse (C=2), coccicheck and kernel-doc over our

@@ -30,6 +30,15 @@ MODULE_PARM_DESC(devname,
 		 "name of the device node under /dev (default: iommu); change it to run beside an in-kernel iommufd");
 
 /*
+ * Upstream builds its test hooks only with CONFIG_IOMMUFD_TEST; ours wait
+ * for this. Root may flip it at run time: objects made meanwhile stay valid.
+ */
+static bool selftest;
+module_param(selftest, bool, 0644);
+MODULE_PARM_DESC(selftest,
+		 "serve IOMMU_TEST_CMD and the mock IOMMU for kselftests (default: off)");
+
+/*
  * destroy releases everything an object holds and cannot fail; abort, where
  * present, undoes an object that was never published (it may expect locks
  * its creator holds).
@@ -438,20 +447,27 @@ struct iommufd_ioctl_op {
 	unsigned int size;
 	unsigned int min_size;
 	int (*execute)(struct iommufd_ucmd *ucmd);
+	bool selftest_only;
 };
 
 /*
  * min_size is where the first version of each struct ended: a caller may
  * pass anything from there up; fields it did not pass read as zero.
  */
-#define IOCTL_OP(_ioctl, _fn, _struct, _last)                                  \
+#define __IOCTL_OP(_ioctl, _fn, _struct, _last, _test_only)                   \
 	[_IOC_NR(_ioctl) - IOMMUFD_CMD_BASE] = {                               \
 		.size = sizeof(_struct) +                                      \
 			BUILD_BUG_ON_ZERO(sizeof(union ucmd_buffer) <          \
 					  sizeof(_struct)),                    \
 		.min_size = offsetofend(_struct, _last),                       \
 		.execute = _fn,                                                \
+		.selftest_only = _test_only,                                   \
 	}
+#define IOCTL_OP(_ioctl, _fn, _struct, _last)                                  \
+	__IOCTL_OP(_ioctl, _fn, _struct, _last, false)
+/* A test hook: unknown (ENOTTY) unless the module has selftest=1 */
+#define IOCTL_TEST_OP(_ioctl, _fn, _struct, _last)                             \
+	__IOCTL_OP(_ioctl, _fn, _struct, _last, true)
 
 static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_DESTROY, iommufd_destroy, struct iommu_destroy, id),
@@ -495,7 +511,7 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 		 struct iommu_vfio_ioas, __reserved),
 	IOCTL_OP(IOMMU_VIOMMU_ALLOC, iommufd_not_supported,
 		 struct iommu_viommu_alloc, out_viommu_id),
-	IOCTL_OP(IOMMU_TEST_CMD, iommufd_test, struct iommu_test_cmd, last),
+	IOCTL_TEST_OP(IOMMU_TEST_CMD, iommufd_test, struct iommu_test_cmd, last),
 };
 
 static long iommufd_fops_ioctl(struct file *filp, unsigned int cmd,
@@ -514,6 +530,8 @@ static long iommufd_fops_ioctl(struct file *filp, unsigned int cmd,
 		return -ENOIOCTLCMD;
 	op = &iommufd_ioctl_ops[nr - IOMMUFD_CMD_BASE];
 	if (!op->execute || cmd != _IO(IOMMUFD_TYPE, nr))
+		return -ENOIOCTLCMD;
+	if (op->selftest_only && !selftest)
 		return -ENOIOCTLCMD;
 
 	ucmd.ictx = ictx;

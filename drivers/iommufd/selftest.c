@@ -539,6 +539,26 @@ out_put:
 	return rc;
 }
 
+/* Does entry @index of the mock device's cache hold @expect? */
+static int test_dev_check_cache(struct iommufd_ucmd *ucmd, u32 idev_id,
+				u32 index, u32 expect)
+{
+	struct iommufd_device *idev;
+	struct iommufd_object *obj;
+	u32 value;
+	int rc;
+
+	obj = iommufd_get_object(ucmd->ictx, idev_id, IOMMUFD_OBJ_DEVICE);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	idev = container_of(obj, struct iommufd_device, obj);
+	rc = emu_mock_dev_cache(idev->dev, index, &value);
+	if (!rc && value != expect)
+		rc = -EINVAL;
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
 int iommufd_test(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_test_cmd *cmd = ucmd->cmd;
@@ -579,6 +599,9 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 		return test_check_map(ucmd, cmd->id, cmd->check_map.iova,
 				      cmd->check_map.length,
 				      u64_to_user_ptr(cmd->check_map.uptr));
+	case IOMMU_TEST_OP_DEV_CHECK_CACHE:
+		return test_dev_check_cache(ucmd, cmd->id, cmd->check_dev_cache.id,
+					    cmd->check_dev_cache.cache);
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
 		/*
 		 * Upstream shrinks its temporary batch memory with this to

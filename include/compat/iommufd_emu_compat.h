@@ -121,7 +121,11 @@ interval_tree_span_iter_start(struct interval_tree_span_iter *iter,
 	     interval_tree_span_iter_next(_span_it))
 #endif /* HAVE_INTERVAL_TREE_SPAN_ITER */
 
-/* Linux 6.5 removed the vmas argument of pin_user_pages_remote(). */
+/*
+ * Linux 6.5 removed the vmas argument of pin_user_pages_remote(). Kernels
+ * that still have it also refuse FOLL_LONGTERM together with a "locked"
+ * pointer (6.1 warns and fails): there the mmap lock simply stays held.
+ */
 static inline long compat_pin_user_pages_remote(struct mm_struct *mm,
 						unsigned long start,
 						unsigned long nr_pages,
@@ -133,6 +137,8 @@ static inline long compat_pin_user_pages_remote(struct mm_struct *mm,
 	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
 				     locked);
 #else
+	if (gup_flags & FOLL_LONGTERM)
+		locked = NULL;
 	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
 				     NULL, locked);
 #endif

@@ -26,10 +26,15 @@ struct mock_domain {
 	struct xarray granules;
 };
 
+/*
+ * @cache stands for a device-side translation cache (an ATC) that a vIOMMU
+ * invalidates entry by entry; the selftest reads it back.
+ */
 struct mock_dev {
 	struct emu_dev dev;
 	u32 flags;
 	struct emu_domain *rid_domain;	/* what its DMA would use */
+	u32 cache[MOCK_DEV_CACHE_NUM];
 };
 
 static struct emu_iommu mock_iommu;
@@ -215,12 +220,15 @@ static struct emu_iommu mock_iommu = {
 struct emu_dev *emu_mock_dev_create(u32 flags)
 {
 	struct mock_dev *mdev;
+	unsigned int i;
 	int rc;
 
 	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL_ACCOUNT);
 	if (!mdev)
 		return ERR_PTR(-ENOMEM);
 	mdev->flags = flags;
+	for (i = 0; i != MOCK_DEV_CACHE_NUM; i++)
+		mdev->cache[i] = IOMMU_TEST_DEV_CACHE_DEFAULT;
 	mdev->dev.name = "mock";
 	mdev->dev.iommu = &mock_iommu;
 	mdev->dev.id = atomic_inc_return(&mock_next_id);
@@ -242,6 +250,22 @@ void emu_mock_dev_destroy(struct emu_dev *dev)
 {
 	emu_dev_remove(dev);
 	kfree(to_mock_dev(dev));
+}
+
+/**
+ * emu_mock_dev_cache() - read one entry of a mock device's cache
+ * @dev: any emulated device
+ * @index: the entry, below MOCK_DEV_CACHE_NUM
+ * @value: where the entry's value goes
+ *
+ * Return: 0, -EINVAL when @dev is not a mock device or @index is too big.
+ */
+int emu_mock_dev_cache(struct emu_dev *dev, u32 index, u32 *value)
+{
+	if (dev->iommu != &mock_iommu || index >= MOCK_DEV_CACHE_NUM)
+		return -EINVAL;
+	*value = READ_ONCE(to_mock_dev(dev)->cache[index]);
+	return 0;
 }
 
 /**

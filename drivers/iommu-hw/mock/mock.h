@@ -20,5 +20,6 @@ int emu_mock_init(void);
 void emu_mock_exit(void);
 struct emu_dev *emu_mock_dev_create(u32 flags);
 void emu_mock_dev_destroy(struct emu_dev *dev);
+int emu_mock_dev_cache(struct emu_dev *dev, u32 index, u32 *value);
 
 #endif /* EMU_MOCK_H */

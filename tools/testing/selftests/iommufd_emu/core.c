@@ -483,6 +483,39 @@ TEST_F(core, not_yet_implemented)
 	}
 }
 
+#define SELFTEST_PARAM "/sys/module/iommufd_emu/parameters/selftest"
+
+static int write_selftest_param(const char *val)
+{
+	int fd = open(SELFTEST_PARAM, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/*
+ * IOMMU_TEST_CMD exists only while the module's selftest parameter is set,
+ * as upstream's exists only with CONFIG_IOMMUFD_TEST; other commands and
+ * objects are untouched by the switch.
+ */
+TEST_F(core, selftest_param_gates_test_cmd)
+{
+	struct iommu_test_cmd cmd = { .op = IOMMU_TEST_OP_MD_CHECK_REFS };
+	__u32 ioas_id;
+
+	ASSERT_OK(emu_ioas_alloc(self->fd, &ioas_id));
+	ASSERT_OK(emu_test_cmd(self->fd, &cmd));
+	ASSERT_OK(write_selftest_param("0"));
+	EXPECT_ERR(ENOTTY, emu_test_cmd(self->fd, &cmd));
+	EXPECT_OK(emu_destroy(self->fd, ioas_id));
+	ASSERT_OK(write_selftest_param("1"));
+	ASSERT_OK(emu_test_cmd(self->fd, &cmd));
+}
+
 TEST_F(core, close_with_objects)
 {
 	int fd = emu_open();
