@@ -14,6 +14,49 @@
 
 #include "iommufd_private.h"
 
+/*
+ * Pinning accesses force PAGE_SIZE alignment on their IOAS, and every access
+ * keeps its IOAS from being destroyed.
+ */
+static int access_hold_ioas(struct iommufd_access *access,
+			    struct iommufd_ioas *ioas)
+{
+	int rc;
+
+	if (access->ops->unmap) {
+		rc = iopt_add_pinning_access(&ioas->iopt);
+		if (rc)
+			return rc;
+	}
+	refcount_inc(&ioas->obj.users);
+	return 0;
+}
+
+static void access_release_ioas(struct iommufd_access *access,
+				struct iommufd_ioas *ioas)
+{
+	if (access->ops->unmap)
+		iopt_remove_pinning_access(&ioas->iopt);
+	refcount_dec(&ioas->obj.users);
+}
+
+/* Unmaps of @ioas reach the access's callback while it is listed there */
+static void access_list_on(struct iommufd_access *access,
+			   struct iommufd_ioas *ioas)
+{
+	mutex_lock(&ioas->iopt.access_lock);
+	list_add_tail(&access->node, &ioas->iopt.access_list);
+	mutex_unlock(&ioas->iopt.access_lock);
+}
+
+static void access_list_off(struct iommufd_access *access,
+			    struct iommufd_ioas *ioas)
+{
+	mutex_lock(&ioas->iopt.access_lock);
+	list_del(&access->node);
+	mutex_unlock(&ioas->iopt.access_lock);
+}
+
 /**
  * iommufd_access_create() - become an in-kernel user of an IOAS
  * @ictx: the context the IOAS belongs to
@@ -45,22 +88,19 @@ struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
 		rc = PTR_ERR(ioas);
 		goto out_free;
 	}
-	if (ops->unmap) {
-		rc = iopt_add_pinning_access(&ioas->iopt);
-		if (rc)
-			goto out_put;
-	}
-	/* Turn the lookup into a long-lived reference */
-	refcount_inc(&ioas->obj.users);
-	iommufd_put_object(ictx, &ioas->obj);
-
 	access->ictx = ictx;
-	access->ioas = ioas;
 	access->ops = ops;
 	access->data = data;
-	mutex_lock(&ioas->iopt.access_lock);
-	list_add_tail(&access->node, &ioas->iopt.access_list);
-	mutex_unlock(&ioas->iopt.access_lock);
+	/* Turns the lookup into a long-lived reference */
+	rc = access_hold_ioas(access, ioas);
+	if (rc)
+		goto out_put;
+	iommufd_put_object(ictx, &ioas->obj);
+
+	mutex_init(&access->ioas_lock);
+	access->ioas = ioas;
+	access->ioas_unpin = ioas;
+	access_list_on(access, ioas);
 	return access;
 
 out_put:
@@ -76,15 +116,79 @@ out_free:
  */
 void iommufd_access_destroy(struct iommufd_access *access)
 {
-	struct io_pagetable *iopt = &access->ioas->iopt;
-
-	mutex_lock(&iopt->access_lock);
-	list_del(&access->node);
-	mutex_unlock(&iopt->access_lock);
-	if (access->ops->unmap)
-		iopt_remove_pinning_access(iopt);
-	refcount_dec(&access->ioas->obj.users);
+	access_list_off(access, access->ioas_unpin);
+	access_release_ioas(access, access->ioas_unpin);
+	mutex_destroy(&access->ioas_lock);
 	kfree(access);
+}
+
+/**
+ * iommufd_access_replace() - move an access to another IOAS
+ * @access: the access
+ * @ioas_id: the IOAS it uses from now on
+ *
+ * Pins the access holds belong to the old IOAS: its unmap callback is told
+ * to drop them all first. Meanwhile new pins and copies fail with -ENOENT.
+ *
+ * Return: 0; -ENOENT for a bad id; -EBUSY while another move is running;
+ * -EADDRINUSE when a pinning access meets a mapping of the new IOAS that is
+ * not page aligned.
+ */
+int iommufd_access_replace(struct iommufd_access *access, u32 ioas_id)
+{
+	struct iommufd_ioas *cur, *new;
+	int rc = 0;
+
+	new = iommufd_get_ioas(access->ictx, ioas_id);
+	if (IS_ERR(new))
+		return PTR_ERR(new);
+
+	mutex_lock(&access->ioas_lock);
+	cur = access->ioas;
+	if (!cur || cur != access->ioas_unpin) {
+		rc = -EBUSY;
+		goto out_unlock;
+	}
+	if (cur == new)
+		goto out_unlock;
+	rc = access_hold_ioas(access, new);
+	if (rc)
+		goto out_unlock;
+
+	access->ioas = NULL;
+	if (access->ops->unmap) {
+		/* The callback unpins, and unpinning takes ioas_lock */
+		mutex_unlock(&access->ioas_lock);
+		access->ops->unmap(access->data, 0, ULONG_MAX);
+		mutex_lock(&access->ioas_lock);
+	}
+	access_list_off(access, cur);
+	access_list_on(access, new);
+	access_release_ioas(access, cur);
+	access->ioas = new;
+	access->ioas_unpin = new;
+out_unlock:
+	mutex_unlock(&access->ioas_lock);
+	iommufd_put_object(access->ictx, &new->obj);
+	return rc;
+}
+
+/*
+ * The IOAS to pin or copy through (or, @for_unpin, the one the pins so far
+ * belong to), with a users reference for the caller to drop with
+ * refcount_dec(); ERR_PTR(-ENOENT) while the access is being moved.
+ */
+static struct iommufd_ioas *access_get_ioas(struct iommufd_access *access,
+					    bool for_unpin)
+{
+	struct iommufd_ioas *ioas;
+
+	mutex_lock(&access->ioas_lock);
+	ioas = for_unpin ? access->ioas_unpin : access->ioas;
+	if (ioas)
+		refcount_inc(&ioas->obj.users);
+	mutex_unlock(&access->ioas_lock);
+	return ioas ?: ERR_PTR(-ENOENT);
 }
 
 void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
@@ -193,7 +297,8 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 			     unsigned long length, struct page **out_pages,
 			     bool write)
 {
-	struct io_pagetable *iopt = &access->ioas->iopt;
+	struct io_pagetable *iopt;
+	struct iommufd_ioas *ioas;
 	struct area_walk walk;
 	struct iopt_area *area;
 	unsigned long last;
@@ -206,6 +311,10 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 		return -EINVAL;
 	if (check_add_overflow(iova, length - 1, &last))
 		return -EOVERFLOW;
+	ioas = access_get_ioas(access, false);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	iopt = &ioas->iopt;
 
 	down_read(&iopt->iova_rwsem);
 	for (area = area_walk_first(&walk, iopt, iova, last); area;
@@ -242,6 +351,7 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 	if (rc && walk.cur != iova)
 		unpin_walked(iopt, iova, walk.cur - 1);
 	up_read(&iopt->iova_rwsem);
+	refcount_dec(&ioas->obj.users);
 	return rc;
 }
 
@@ -254,15 +364,19 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 void iommufd_access_unpin_pages(struct iommufd_access *access,
 				unsigned long iova, unsigned long length)
 {
-	struct io_pagetable *iopt = &access->ioas->iopt;
+	struct iommufd_ioas *ioas;
 	unsigned long last;
 
 	if (WARN_ON(!length || check_add_overflow(iova, length - 1, &last)))
 		return;
+	ioas = access_get_ioas(access, true);
+	if (WARN_ON(IS_ERR(ioas)))
+		return;
 
-	down_read(&iopt->iova_rwsem);
-	unpin_walked(iopt, iova, last);
-	up_read(&iopt->iova_rwsem);
+	down_read(&ioas->iopt.iova_rwsem);
+	unpin_walked(&ioas->iopt, iova, last);
+	up_read(&ioas->iopt.iova_rwsem);
+	refcount_dec(&ioas->obj.users);
 }
 
 /* Copy between @data and bytes [start_byte, +length) of one area's pages */
@@ -307,7 +421,8 @@ static int copy_area_bytes(struct iopt_pages *pages, unsigned long start_byte,
 int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
 		      void *data, size_t length, bool write)
 {
-	struct io_pagetable *iopt = &access->ioas->iopt;
+	struct io_pagetable *iopt;
+	struct iommufd_ioas *ioas;
 	struct area_walk walk;
 	struct iopt_area *area;
 	unsigned long last;
@@ -317,6 +432,10 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
 		return -EINVAL;
 	if (check_add_overflow(iova, length - 1, &last))
 		return -EOVERFLOW;
+	ioas = access_get_ioas(access, false);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	iopt = &ioas->iopt;
 
 	down_read(&iopt->iova_rwsem);
 	for (area = area_walk_first(&walk, iopt, iova, last); area;
@@ -343,5 +462,6 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
 	if (!rc && !area_walk_done(&walk))
 		rc = -ENOENT;
 	up_read(&iopt->iova_rwsem);
+	refcount_dec(&ioas->obj.users);
 	return rc;
 }

@@ -446,14 +446,19 @@ struct iommufd_access_ops {
  * context's file open, so it always goes away before the context does.
  *
  * @ictx: the context
- * @ioas: the IOAS it uses; holds a users reference on it
+ * @ioas_lock: protects @ioas and @ioas_unpin
+ * @ioas: the IOAS new pins and copies use; holds a users reference on it.
+ *	  NULL while iommufd_access_replace() moves the access.
+ * @ioas_unpin: the IOAS the pins taken so far belong to
  * @ops: callbacks
  * @data: opaque pointer passed to @ops
  * @node: entry in the IOAS's access list
  */
 struct iommufd_access {
 	struct iommufd_ctx *ictx;
+	struct mutex ioas_lock;		/* protects @ioas, @ioas_unpin */
 	struct iommufd_ioas *ioas;
+	struct iommufd_ioas *ioas_unpin;
 	const struct iommufd_access_ops *ops;
 	void *data;
 	struct list_head node;
@@ -464,6 +469,7 @@ struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
 					     const struct iommufd_access_ops *ops,
 					     void *data);
 void iommufd_access_destroy(struct iommufd_access *access);
+int iommufd_access_replace(struct iommufd_access *access, u32 ioas_id);
 int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 			     unsigned long length, struct page **out_pages,
 			     bool write);

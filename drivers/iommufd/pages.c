@@ -243,12 +243,17 @@ static long pin_user_batch(struct iopt_pages *pages, unsigned long index,
 	if (pages->writable)
 		flags |= FOLL_WRITE;
 
-	if (current->mm == pages->source_mm)
+	if (current->mm == pages->source_mm) {
+		npages = compat_ro_longterm_pin_flags(current->mm, addr, npages,
+						      &flags);
 		return pin_user_pages_fast(addr, npages, flags, out);
+	}
 
 	/* The mapping process may have exited: its memory is gone */
 	if (!mmget_not_zero(pages->source_mm))
 		return -EFAULT;
+	npages = compat_ro_longterm_pin_flags(pages->source_mm, addr, npages,
+					      &flags);
 	mmap_read_lock(pages->source_mm);
 	rc = compat_pin_user_pages_remote(pages->source_mm, addr, npages, flags,
 					  out, &locked);
@@ -276,8 +281,9 @@ static long pin_hugetlb_batch(struct iopt_pages *pages, pgoff_t first,
 				break;
 			return -EFAULT;
 		}
-		/* The lookup's folio reference is the one we keep */
+		/* The lookup's folio reference becomes the pin */
 		out[i] = folio_page(folio, pgoff & (folio_nr_pages(folio) - 1));
+		compat_file_page_pin(out[i]);
 	}
 	return i;
 }
@@ -308,6 +314,7 @@ static long pin_file_batch(struct iopt_pages *pages, unsigned long index,
 				break;
 			return PTR_ERR(page);
 		}
+		compat_file_page_pin(page);
 		out[i] = page;
 	}
 	return i;
@@ -322,11 +329,8 @@ static void release_batch(struct iopt_pages *pages, struct page **batch,
 		unpin_user_pages_dirty_lock(batch, npages, pages->writable);
 		return;
 	}
-	for (i = 0; i != npages; i++) {
-		if (pages->writable)
-			set_page_dirty_lock(batch[i]);
-		put_page(batch[i]);
-	}
+	for (i = 0; i != npages; i++)
+		compat_file_page_unpin(batch[i], pages->writable);
 }
 
 /* Release every pinned index in [first, last]; never fails. */

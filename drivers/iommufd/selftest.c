@@ -539,6 +539,21 @@ out_put:
 	return rc;
 }
 
+static int test_access_replace_ioas(struct iommufd_ucmd *ucmd, int fd,
+				    u32 ioas_id)
+{
+	struct test_access *taccess;
+	struct file *file;
+	int rc;
+
+	taccess = test_access_get(fd, &file);
+	if (IS_ERR(taccess))
+		return PTR_ERR(taccess);
+	rc = iommufd_access_replace(taccess->access, ioas_id);
+	fput(file);
+	return rc;
+}
+
 /* Does entry @index of the mock device's cache hold @expect? */
 static int test_dev_check_cache(struct iommufd_ucmd *ucmd, u32 idev_id,
 				u32 index, u32 expect)
@@ -599,6 +614,9 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 		return test_check_map(ucmd, cmd->id, cmd->check_map.iova,
 				      cmd->check_map.length,
 				      u64_to_user_ptr(cmd->check_map.uptr));
+	case IOMMU_TEST_OP_ACCESS_REPLACE_IOAS:
+		return test_access_replace_ioas(ucmd, cmd->id,
+						cmd->access_replace_ioas.ioas_id);
 	case IOMMU_TEST_OP_DEV_CHECK_CACHE:
 		return test_dev_check_cache(ucmd, cmd->id, cmd->check_dev_cache.id,
 					    cmd->check_dev_cache.cache);

@@ -122,6 +122,68 @@ interval_tree_span_iter_start(struct interval_tree_span_iter *iter,
 #endif /* HAVE_INTERVAL_TREE_SPAN_ITER */
 
 /*
+ * Upstream pins memfd pages with memfd_pin_folios() (Linux 6.11): FOLL_PIN
+ * pins, which page_maybe_dma_pinned() reports, so writeback, migration and
+ * fork know the device holds them. Older kernels give modules no way to
+ * FOLL_PIN a page-cache page, so turn the lookup reference we hold into one
+ * the way GUP accounts it; unpin_user_page() then releases it as usual.
+ * Where the pin count's layout is unknown, the plain reference stays.
+ */
+static inline void compat_file_page_pin(struct page *page)
+{
+#ifdef HAVE_FOLIO_PINCOUNT_PTR
+	struct folio *folio = page_folio(page);
+
+	/* The lookup reference is the one GUP adds beside the pin count */
+	if (folio_test_large(folio))
+		atomic_inc(folio_pincount_ptr(folio));
+	else
+		folio_ref_add(folio, GUP_PIN_COUNTING_BIAS - 1);
+	node_stat_mod_folio(folio, NR_FOLL_PIN_ACQUIRED, 1);
+#endif
+}
+
+static inline void compat_file_page_unpin(struct page *page, bool dirty)
+{
+#ifdef HAVE_FOLIO_PINCOUNT_PTR
+	unpin_user_pages_dirty_lock(&page, 1, dirty);
+#else
+	if (dirty)
+		set_page_dirty_lock(page);
+	put_page(page);
+#endif
+}
+
+/*
+ * A long-term read-only pin of a file page in a private writable ("COW")
+ * mapping must not keep the page cache page: the process's next write
+ * would COW it away and the device would go on reading stale data. Linux
+ * 6.2 on breaks COW at pin time; older GUP only does that for anonymous
+ * pages. There, pin such a range for write with FOLL_FORCE (PROT_READ
+ * mappings too), which breaks COW the same way. Returns how many of the
+ * @npages pages from @addr the adjusted *@gup_flags cover.
+ */
+static inline unsigned long
+compat_ro_longterm_pin_flags(struct mm_struct *mm, unsigned long addr,
+			     unsigned long npages, unsigned int *gup_flags)
+{
+#ifdef HAVE_GUP_UNSHARE_ANON_ONLY
+	struct vm_area_struct *vma;
+
+	if (*gup_flags & FOLL_WRITE)
+		return npages;
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma && vma->vm_file && is_cow_mapping(vma->vm_flags)) {
+		*gup_flags |= FOLL_WRITE | FOLL_FORCE;
+		npages = min(npages, (vma->vm_end - addr) >> PAGE_SHIFT);
+	}
+	mmap_read_unlock(mm);
+#endif
+	return npages;
+}
+
+/*
  * Linux 6.5 removed the vmas argument of pin_user_pages_remote(). Kernels
  * that still have it also refuse FOLL_LONGTERM together with a "locked"
  * pointer (6.1 warns and fails): there the mmap lock simply stays held.

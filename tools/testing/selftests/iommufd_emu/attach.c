@@ -93,23 +93,6 @@ static int att_replace(int fd, __u32 stdev_id, __u32 *pt_id)
 	return rc;
 }
 
-/* Does every granule of [iova, iova + length) of the HWPT reach @uptr? */
-static int att_check_map(int fd, __u32 hwpt_id, __u64 iova, __u64 length,
-			 const void *uptr)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MD_CHECK_MAP,
-		.id = hwpt_id,
-		.check_map = {
-			.iova = iova,
-			.length = length,
-			.uptr = (uintptr_t)uptr,
-		},
-	};
-
-	return emu_test_cmd(fd, &cmd);
-}
-
 static int att_hwpt_alloc_data(int fd, __u32 dev_id, __u32 pt_id, __u32 flags,
 			       __u32 data_type, const void *data, __u32 len,
 			       __u32 *hwpt_id)
@@ -165,7 +148,7 @@ static const char *att_mock_missing(int fd, void *buf)
 	pt_id = ioas_id;
 	if (att_replace(fd, stdev_id, &pt_id) == -EOPNOTSUPP)
 		why = "IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE is not supported";
-	else if (att_check_map(fd, hwpt_id, MOCK_APERTURE_START, 0, buf) ==
+	else if (emu_test_check_map(fd, hwpt_id, MOCK_APERTURE_START, 0, buf) ==
 		 -EOPNOTSUPP)
 		why = "IOMMU_TEST_OP_MD_CHECK_MAP is not supported";
 	emu_destroy(fd, stdev_id);
@@ -198,9 +181,9 @@ out_ioas:
 #define test_err_hwpt_alloc(_errno, _dev, _pt, _flags)			\
 	ASSERT_ERR(_errno, att_hwpt_alloc(self->fd, _dev, _pt, _flags, NULL))
 #define test_check_map(_hwpt, _iova, _len, _uptr)			\
-	ASSERT_OK(att_check_map(self->fd, _hwpt, _iova, _len, _uptr))
+	ASSERT_OK(emu_test_check_map(self->fd, _hwpt, _iova, _len, _uptr))
 #define test_err_check_map(_errno, _hwpt, _iova, _len, _uptr)		\
-	ASSERT_ERR(_errno, att_check_map(self->fd, _hwpt, _iova, _len, _uptr))
+	ASSERT_ERR(_errno, emu_test_check_map(self->fd, _hwpt, _iova, _len, _uptr))
 
 /* Replace and check which HWPT the device ended up on. */
 #define test_replace(_stdev, _pt, _want_hwpt) do {			\
@@ -603,7 +586,7 @@ TEST_F(mock, check_map_errors)
 			    BUF_SIZE - PAGE_SIZE, &iova);
 	if (!variant->domains) {
 		/* no HWPT to look at, and an IOAS is not one */
-		rc = att_check_map(self->fd, self->ioas_id, IOVA_IN, PAGE_SIZE,
+		rc = emu_test_check_map(self->fd, self->ioas_id, IOVA_IN, PAGE_SIZE,
 				   self->buf);
 		if (rc == -EOPNOTSUPP || rc == -ENOTTY)
 			SKIP(return, "IOMMU_TEST_OP_MD_CHECK_MAP is not supported");

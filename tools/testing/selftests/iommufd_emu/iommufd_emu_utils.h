@@ -335,6 +335,23 @@ static inline int emu_test_check_refs(int fd, const void *uptr, __u64 length,
 	return emu_test_cmd(fd, &cmd);
 }
 
+/* Does every granule of [iova, iova + length) of the HWPT reach @uptr? */
+static inline int emu_test_check_map(int fd, __u32 hwpt_id, __u64 iova,
+				     __u64 length, const void *uptr)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_MD_CHECK_MAP,
+		.id = hwpt_id,
+		.check_map = {
+			.iova = iova,
+			.length = length,
+			.uptr = (uintptr_t)uptr,
+		},
+	};
+
+	return emu_test_cmd(fd, &cmd);
+}
+
 /*
  * An in-kernel user of the IOAS; returns its fd.  With @pins it may pin
  * pages (and then needs page-aligned IOVA), without it can only copy.
