@@ -193,12 +193,15 @@ static int iopt_check_iova(struct io_pagetable *iopt, unsigned long iova,
 
 /*
  * Map an area into one domain, coalescing physically contiguous pages into
- * runs. The area's pages are pinned by the caller.
+ * runs. The area's pages are pinned by the caller. Without large pages each
+ * page is mapped on its own: the driver then never builds a large entry,
+ * and a part of the area can later be unmapped alone (iopt_cut_iova()).
  */
 static int iopt_area_map_domain(struct iopt_area *area,
 				struct iopt_pages *pages,
 				struct emu_domain *domain)
 {
+	bool page_by_page = area->iopt->disable_large_pages;
 	unsigned long index = area->pages_node.start;
 	unsigned long remaining = iopt_area_length(area);
 	unsigned long iova = iopt_area_iova(area);
@@ -212,7 +215,7 @@ static int iopt_area_map_domain(struct iopt_area *area,
 		phys_addr_t pa = page_to_phys(iopt_pages_page(pages, index)) +
 				 offset;
 
-		if (run_len && pa != run_pa + run_len) {
+		if (run_len && (page_by_page || pa != run_pa + run_len)) {
 			rc = emu_domain_map(domain, run_iova, run_pa, run_len,
 					    area->iommu_prot, GFP_KERNEL_ACCOUNT);
 			if (rc)
@@ -664,6 +667,116 @@ int iopt_unmap_iova(struct io_pagetable *iopt, unsigned long iova,
 int iopt_unmap_all(struct io_pagetable *iopt, unsigned long *unmapped)
 {
 	return iopt_unmap_range(iopt, 0, ULONG_MAX, unmapped);
+}
+
+/*
+ * Cut @area after @iova: it keeps [start, iova] and a new area takes
+ * [iova + 1, last], sharing the pages and the domains' mappings.
+ */
+static int iopt_area_split(struct iopt_area *area, unsigned long iova)
+{
+	unsigned long first = iopt_area_iova(area);
+	unsigned long last = iopt_area_last_iova(area);
+	struct io_pagetable *iopt = area->iopt;
+	struct iopt_pages *pages = area->pages;
+	unsigned long lhs_last_index, rhs_byte;
+	struct iopt_area *rhs;
+	int rc;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+
+	if (iova == last)
+		return 0;
+	/* Being created, or being unmapped while accesses let go */
+	if (!pages || area->prevent_access)
+		return -EBUSY;
+	/* Accesses pin through the area as a whole */
+	if (atomic_read(&area->num_accesses))
+		return -EINVAL;
+	/* A domain may hold a large entry across the cut */
+	if (area->domain_pinned && !iopt->disable_large_pages)
+		return -EINVAL;
+
+	/* Byte offset of the new area's start, from the first page of pages */
+	rhs_byte = area->pages_node.start * PAGE_SIZE + area->page_offset +
+		   (iova + 1 - first);
+	if ((iova + 1) & (iopt->iova_alignment - 1) ||
+	    rhs_byte & (iopt->iova_alignment - 1))
+		return -EINVAL;
+	lhs_last_index = (rhs_byte - 1) / PAGE_SIZE;
+
+	rhs = kzalloc(sizeof(*rhs), GFP_KERNEL_ACCOUNT);
+	if (!rhs)
+		return -ENOMEM;
+	/* Each half will drop its own claim on the pages when unmapped */
+	if (area->domain_pinned) {
+		rc = iopt_pages_split_pin(pages, area->pages_node.start,
+					  area->pages_node.last,
+					  lhs_last_index, rhs_byte / PAGE_SIZE);
+		if (rc) {
+			kfree(rhs);
+			return rc;
+		}
+	}
+
+	rhs->node.start = iova + 1;
+	rhs->node.last = last;
+	rhs->pages_node.start = rhs_byte / PAGE_SIZE;
+	rhs->pages_node.last = area->pages_node.last;
+	rhs->iopt = iopt;
+	rhs->page_offset = offset_in_page(rhs_byte);
+	rhs->iommu_prot = area->iommu_prot;
+	rhs->domain_pinned = area->domain_pinned;
+	kref_get(&pages->kref);
+	rhs->pages = pages;
+
+	/* Interval tree nodes cannot change their range in place */
+	interval_tree_remove(&area->node, &iopt->area_itree);
+	area->node.last = iova;
+	area->pages_node.last = lhs_last_index;
+	interval_tree_insert(&area->node, &iopt->area_itree);
+	interval_tree_insert(&rhs->node, &iopt->area_itree);
+	return 0;
+}
+
+/**
+ * iopt_cut_iova() - split the areas that cross given IOVAs
+ * @iopt: the table
+ * @iovas: each is the last IOVA of one piece; the area containing it, if
+ *	   any, is split after it
+ * @num_iovas: the number of entries in @iovas
+ *
+ * Afterwards a range ending at one cut and starting after another can be
+ * unmapped even if it was part of a larger mapping (VFIO type1 semantics).
+ * Nothing is unmapped or remapped: the pieces share the pages and the
+ * domains' entries, which is only safe when the domains hold no large
+ * entries, so areas mapped into domains are only split while large pages
+ * are off.
+ *
+ * Return: 0; -EINVAL for a cut that is not at the IOVA alignment, inside an
+ * area pinned by an access, or inside an area domains may map with large
+ * pages; -EBUSY for an area being created or unmapped; -ENOMEM. The cuts
+ * before a failing one stay.
+ */
+int iopt_cut_iova(struct io_pagetable *iopt, const unsigned long *iovas,
+		  unsigned int num_iovas)
+{
+	unsigned int i;
+	int rc = 0;
+
+	down_write(&iopt->iova_rwsem);
+	for (i = 0; i != num_iovas; i++) {
+		struct iopt_area *area;
+
+		area = iopt_area_iter_first(iopt, iovas[i], iovas[i]);
+		if (!area)
+			continue;
+		rc = iopt_area_split(area, iovas[i]);
+		if (rc)
+			break;
+	}
+	up_write(&iopt->iova_rwsem);
+	return rc;
 }
 
 /**

@@ -73,6 +73,9 @@ struct iommufd_object {
  * @id: number shown by the debugfs dump
  * @owner_pid: thread group that opened it, for the dump
  * @node: entry in the list of open contexts (main.c)
+ * @vfio_ioas: the IOAS that VFIO's container ioctls act on, or NULL; no
+ *	       reference: destroying the IOAS clears it. Protected by the
+ *	       lock of @objects.
  */
 struct iommufd_ctx {
 	struct file *file;
@@ -84,6 +87,7 @@ struct iommufd_ctx {
 	unsigned int id;
 	pid_t owner_pid;
 	struct list_head node;
+	struct iommufd_ioas *vfio_ioas;
 };
 
 /**
@@ -120,6 +124,7 @@ void iommufd_object_abort(struct iommufd_ctx *ictx,
 			  struct iommufd_object *obj);
 void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
 				      struct iommufd_object *obj);
+bool iommufd_lock_obj(struct iommufd_object *obj);
 struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 					  enum iommufd_object_type type);
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
@@ -239,6 +244,8 @@ int iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
 		      unsigned long last, void *owner);
 void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner);
 int iopt_set_large_pages(struct io_pagetable *iopt, bool enable);
+int iopt_cut_iova(struct io_pagetable *iopt, const unsigned long *iovas,
+		  unsigned int num_iovas);
 int iopt_add_pinning_access(struct io_pagetable *iopt);
 int iopt_table_add_domain(struct io_pagetable *iopt, struct emu_domain *domain);
 void iopt_table_remove_domain(struct io_pagetable *iopt,
@@ -307,6 +314,9 @@ int iopt_pages_pin(struct iopt_pages *pages, unsigned long first,
 		   unsigned long last);
 void iopt_pages_unpin(struct iopt_pages *pages, unsigned long first,
 		      unsigned long last);
+int iopt_pages_split_pin(struct iopt_pages *pages, unsigned long first,
+			 unsigned long last, unsigned long lhs_last,
+			 unsigned long rhs_first);
 struct page *iopt_pages_page(struct iopt_pages *pages, unsigned long index);
 int iopt_pages_update_pinned(struct iopt_pages *pages, unsigned long npages,
 			     bool inc);
@@ -479,6 +489,11 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
 		      void *data, size_t length, bool write);
 void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 				 unsigned long length);
+
+/* VFIO type1 container compatibility (vfio_compat.c) */
+int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd);
+long iommufd_vfio_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
+			unsigned long arg);
 
 /* The test command (selftest.c) */
 int iommufd_test(struct iommufd_ucmd *ucmd);

@@ -155,6 +155,27 @@ void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
 }
 
 /**
+ * iommufd_lock_obj() - take the references of iommufd_get_object()
+ * @obj: a published object, found under the xarray's lock, which the
+ *	 caller still holds
+ *
+ * For callers that reach an object through another pointer than its id.
+ * Pair with iommufd_put_object().
+ *
+ * Return: true, or false when the object is being destroyed.
+ */
+bool iommufd_lock_obj(struct iommufd_object *obj)
+{
+	if (!refcount_inc_not_zero(&obj->users))
+		return false;
+	if (!refcount_inc_not_zero(&obj->lookups)) {
+		refcount_dec(&obj->users);
+		return false;
+	}
+	return true;
+}
+
+/**
  * iommufd_get_object() - look up a published object for the current ioctl
  * @ictx: the context
  * @id: the id from userspace
@@ -173,12 +194,8 @@ struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 	xa_lock(&ictx->objects);
 	obj = xa_load(&ictx->objects, id);
 	if (!obj || (type != IOMMUFD_OBJ_ANY && obj->type != type) ||
-	    !refcount_inc_not_zero(&obj->users)) {
+	    !iommufd_lock_obj(obj))
 		obj = ERR_PTR(-ENOENT);
-	} else if (!refcount_inc_not_zero(&obj->lookups)) {
-		refcount_dec(&obj->users);
-		obj = ERR_PTR(-ENOENT);
-	}
 	xa_unlock(&ictx->objects);
 	return obj;
 }
@@ -199,6 +216,16 @@ void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 	 */
 	if (wq_has_sleeper(&ictx->destroy_wait))
 		wake_up_all(&ictx->destroy_wait);
+}
+
+/* An unpublished IOAS stops being the VFIO compatibility IOAS */
+static void iommufd_object_unpublished(struct iommufd_ctx *ictx,
+				       struct iommufd_object *obj)
+{
+	lockdep_assert_held(&ictx->objects.xa_lock);
+
+	if (ictx->vfio_ioas && &ictx->vfio_ioas->obj == obj)
+		ictx->vfio_ioas = NULL;
 }
 
 static void iommufd_object_free(struct iommufd_ctx *ictx,
@@ -235,6 +262,7 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel)
 	if (kernel) {
 		/* Unpublish first so that no new lookup can start */
 		__xa_erase(&ictx->objects, id);
+		iommufd_object_unpublished(ictx, obj);
 		xa_unlock(&ictx->objects);
 		wait_event(ictx->destroy_wait,
 			   refcount_read(&obj->users) == 1);
@@ -248,6 +276,7 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel)
 		return -EBUSY;
 	}
 	__xa_erase(&ictx->objects, id);
+	iommufd_object_unpublished(ictx, obj);
 	xa_unlock(&ictx->objects);
 
 	iommufd_object_free(ictx, obj);
@@ -507,7 +536,7 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 		 struct iommu_vdevice_alloc, virt_id),
 	IOCTL_OP(IOMMU_VEVENTQ_ALLOC, iommufd_not_supported,
 		 struct iommu_veventq_alloc, out_veventq_fd),
-	IOCTL_OP(IOMMU_VFIO_IOAS, iommufd_not_supported,
+	IOCTL_OP(IOMMU_VFIO_IOAS, iommufd_vfio_ioas,
 		 struct iommu_vfio_ioas, __reserved),
 	IOCTL_OP(IOMMU_VIOMMU_ALLOC, iommufd_not_supported,
 		 struct iommu_viommu_alloc, out_viommu_id),
@@ -525,8 +554,10 @@ static long iommufd_fops_ioctl(struct file *filp, unsigned int cmd,
 	int rc;
 
 	nr = _IOC_NR(cmd);
-	if (nr < IOMMUFD_CMD_BASE ||
-	    nr - IOMMUFD_CMD_BASE >= ARRAY_SIZE(iommufd_ioctl_ops))
+	/* Below iommufd's numbers: VFIO's container ioctls */
+	if (nr < IOMMUFD_CMD_BASE)
+		return iommufd_vfio_ioctl(ictx, cmd, arg);
+	if (nr - IOMMUFD_CMD_BASE >= ARRAY_SIZE(iommufd_ioctl_ops))
 		return -ENOIOCTLCMD;
 	op = &iommufd_ioctl_ops[nr - IOMMUFD_CMD_BASE];
 	if (!op->execute || cmd != _IO(IOMMUFD_TYPE, nr))

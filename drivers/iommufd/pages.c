@@ -525,6 +525,57 @@ void iopt_pages_unpin(struct iopt_pages *pages, unsigned long first,
 }
 
 /**
+ * iopt_pages_split_pin() - turn one claim into two that cover the same pages
+ * @pages: the memory
+ * @first: first page index of a claim taken by iopt_pages_pin()
+ * @last: its last page index
+ * @lhs_last: last index of the first new claim, [@first, @lhs_last]
+ * @rhs_first: first index of the second, [@rhs_first, @last]
+ *
+ * For an area that is cut in two: each half later drops its own claim.
+ * The halves share a page when the cut is inside one, and never leave a
+ * gap, so nothing is pinned or unpinned here.
+ *
+ * Return: 0, -ENOMEM, or -EINVAL for ranges that do not fit the claim.
+ */
+int iopt_pages_split_pin(struct iopt_pages *pages, unsigned long first,
+			 unsigned long last, unsigned long lhs_last,
+			 unsigned long rhs_first)
+{
+	struct interval_tree_node *node;
+	struct iopt_pin *rhs;
+
+	if (WARN_ON(lhs_last < first || rhs_first > last ||
+		    rhs_first < lhs_last || rhs_first > lhs_last + 1))
+		return -EINVAL;
+
+	rhs = kzalloc(sizeof(*rhs), GFP_KERNEL_ACCOUNT);
+	if (!rhs)
+		return -ENOMEM;
+	rhs->node.start = rhs_first;
+	rhs->node.last = last;
+
+	mutex_lock(&pages->mutex);
+	for (node = interval_tree_iter_first(&pages->holders_itree, first, last);
+	     node; node = interval_tree_iter_next(node, first, last)) {
+		if (node->start == first && node->last == last)
+			break;
+	}
+	if (WARN_ON(!node)) {
+		mutex_unlock(&pages->mutex);
+		kfree(rhs);
+		return -EINVAL;
+	}
+	/* The tree is keyed on the range: take the node out to shrink it */
+	interval_tree_remove(node, &pages->holders_itree);
+	node->last = lhs_last;
+	interval_tree_insert(node, &pages->holders_itree);
+	interval_tree_insert(&rhs->node, &pages->holders_itree);
+	mutex_unlock(&pages->mutex);
+	return 0;
+}
+
+/**
  * iopt_pages_page() - the page at a pinned index
  * @pages: the memory
  * @index: a page index the caller holds pinned

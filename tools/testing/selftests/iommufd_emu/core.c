@@ -33,6 +33,7 @@ static const struct cmd_desc implemented_cmds[] = {
 	CMD_DESC(IOMMU_OPTION, struct iommu_option),
 	CMD_DESC(IOMMU_IOAS_MAP_FILE, struct iommu_ioas_map_file),
 	CMD_DESC(IOMMU_IOAS_CHANGE_PROCESS, struct iommu_ioas_change_process),
+	CMD_DESC(IOMMU_VFIO_IOAS, struct iommu_vfio_ioas),
 };
 
 /*
@@ -41,7 +42,6 @@ static const struct cmd_desc implemented_cmds[] = {
  * rules are tested in attach.c.
  */
 static const struct cmd_desc pending_cmds[] = {
-	CMD_DESC(IOMMU_VFIO_IOAS, struct iommu_vfio_ioas),
 	CMD_DESC(IOMMU_HWPT_GET_DIRTY_BITMAP,
 		 struct iommu_hwpt_get_dirty_bitmap),
 	CMD_DESC(IOMMU_HWPT_INVALIDATE, struct iommu_hwpt_invalidate),
@@ -73,6 +73,9 @@ static int zero_cmd_result(unsigned long cmd)
 	case IOMMU_IOAS_COPY:
 		/* neither READABLE nor WRITEABLE */
 		return -EINVAL;
+	case IOMMU_VFIO_IOAS:
+		/* GET, and no compat IOAS was installed */
+		return -ENODEV;
 	default:
 		/* object id 0 never exists */
 		return -ENOENT;
