@@ -27,7 +27,8 @@ TEST_LDLIBS := -lcap -lpthread
 # Log directories of the VM runs behind check, check-debug and run.
 VM_LOGS := $(TEST_BUILD)/vm
 
-.PHONY: deps tests check check-debug check-upstream check-upstream-debug run bench lint \
+.PHONY: deps tests check check-debug check-upstream check-upstream-debug check-upstream-reference \
+	run bench lint \
 	debug-kernel debug-module distclean FORCE_TEST
 
 # Install the Debian packages the build and the tests need (apt-get, as root;
@@ -96,6 +97,12 @@ check-upstream: deps
 check-upstream-debug: deps
 	$(MAKE) debug-module
 	scripts/check-upstream --debug
+
+# The same programs on upstream 7.3's own iommufd (a kernel built from the
+# same package with configs/upstream-reference.config), printed beside the
+# results of the last check-upstream and check-upstream-debug runs.
+check-upstream-reference: deps
+	scripts/check-upstream --reference
 
 # Build (or reuse) the debug kernel in build/debug-kernel.
 debug-kernel:
