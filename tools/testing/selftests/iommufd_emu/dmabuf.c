@@ -93,11 +93,6 @@ FIXTURE_TEARDOWN(dmabuf)
 	close(self->fd);
 }
 
-#define NEED_TEST_CMD() do {				\
-	if (self->dfd < 0)				\
-		SKIP(return, NO_TEST_CMD);		\
-} while (0)
-
 /* Map [start, start + len) of the fixture's buffer at a fixed IOVA */
 #define map_buf(_ioas, _start, _len, _iova) do {			\
 	__u64 __iova = (_iova);						\
@@ -110,7 +105,8 @@ TEST_F(dmabuf, get_sizes_and_flags)
 {
 	int dfd;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	/* Sizes round up to whole pages, up to 512 of them */
 	dfd = dmabuf_get(self->fd, 1, O_CLOEXEC);
 	ASSERT_LE(0, dfd);
@@ -134,7 +130,8 @@ TEST_F(dmabuf, get_sizes_and_flags)
 
 TEST_F(dmabuf, get_einval)
 {
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	EXPECT_ERR(EINVAL, dmabuf_get(self->fd, 0, O_CLOEXEC));
 	EXPECT_ERR(EINVAL, dmabuf_get(self->fd, MAX_PAGES * PAGE_SIZE + 1,
 				      O_CLOEXEC));
@@ -147,7 +144,8 @@ TEST_F(dmabuf, map_whole_and_slices)
 {
 	__u64 iova = 0;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	/* IOVA chosen by the kernel */
 	test_ioctl_ioas_map_file(self->ioas_id, MAP_RW, self->dfd, 0, BUF_SIZE,
 				 &iova);
@@ -171,7 +169,8 @@ TEST_F(dmabuf, map_range_errors)
 {
 	__u64 iova = IOVA_BASE;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	test_err_ioas_map_file(EINVAL, self->ioas_id, MAP_FIXED_RW, self->dfd,
 			       0, 0, &iova);
 	/* Starting at the end, or running past it by one byte */
@@ -192,7 +191,8 @@ TEST_F(dmabuf, revoke_fd_errors)
 {
 	int mfd;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	EXPECT_ERR(EBADF, dmabuf_revoke(self->fd, -1, true));
 	/* A file that is not a dma-buf */
 	mfd = memfd_create("iommufd-emu-dmabuf", MFD_CLOEXEC);
@@ -205,7 +205,8 @@ TEST_F(dmabuf, map_while_revoked)
 {
 	__u64 iova = IOVA_BASE;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	ASSERT_OK(dmabuf_revoke(self->fd, self->dfd, true));
 	test_err_ioas_map_file(ENODEV, self->ioas_id, MAP_FIXED_RW, self->dfd,
 			       0, BUF_SIZE, &iova);
@@ -223,7 +224,8 @@ TEST_F(dmabuf, revoke_unmaps_domains)
 {
 	__u32 stdev_id, hwpt_id, stdev2_id, hwpt2_id;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	memset(self->cpu, 0x5a, BUF_SIZE);
 	ASSERT_OK(mock_domain(self->fd, self->ioas_id, &stdev_id, &hwpt_id));
 	map_buf(self->ioas_id, 0, BUF_SIZE, IOVA_BASE);
@@ -263,7 +265,8 @@ TEST_F(dmabuf, domain_after_revoke)
 {
 	__u32 stdev_id, hwpt_id;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	map_buf(self->ioas_id, 0, BUF_SIZE, IOVA_BASE);
 	map_buf(self->ioas_id, 0, BUF_SIZE, IOVA_BASE + BUF_SIZE);
 	ASSERT_OK(dmabuf_revoke(self->fd, self->dfd, true));
@@ -281,7 +284,8 @@ TEST_F(dmabuf, copy_shares_revoke)
 	__u32 stdev_id, hwpt_id, ioas2_id;
 	__u64 dst_iova = IOVA_BASE;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	test_ioctl_ioas_alloc(&ioas2_id);
 	ASSERT_OK(mock_domain(self->fd, ioas2_id, &stdev_id, &hwpt_id));
 	map_buf(self->ioas_id, 0, BUF_SIZE, IOVA_BASE);
@@ -309,7 +313,8 @@ TEST_F(dmabuf, no_cpu_access)
 	__u8 byte = 0;
 	int access_fd;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	map_buf(self->ioas_id, 0, BUF_SIZE, IOVA_BASE);
 	test_create_access(self->ioas_id, &access_fd);
 	/* dma-buf memory is reachable by DMA only */
@@ -328,7 +333,8 @@ TEST_F(dmabuf, close_orders)
 	void *cpu2;
 	__u64 iova;
 
-	NEED_TEST_CMD();
+	if (self->dfd < 0)
+		SKIP(return, NO_TEST_CMD);
 	/* The mapping keeps the buffer: closing its fd changes nothing */
 	dfd2 = dmabuf_get(self->fd, BUF_SIZE, O_CLOEXEC);
 	ASSERT_LE(0, dfd2);
