@@ -339,6 +339,11 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 			rc = -EPERM;
 			break;
 		}
+		/* dma-buf memory is for DMA only, like upstream */
+		if (iopt_pages_is_dmabuf(area->pages)) {
+			rc = -EINVAL;
+			break;
+		}
 		rc = iopt_pages_pin(area->pages, index, last_index);
 		if (rc)
 			break;
@@ -451,6 +456,10 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
 		}
 		if (!area_allows(area, write)) {
 			rc = -EPERM;
+			break;
+		}
+		if (iopt_pages_is_dmabuf(area->pages)) {
+			rc = -EINVAL;
 			break;
 		}
 		rc = copy_area_bytes(area->pages, start_byte, data, bytes,

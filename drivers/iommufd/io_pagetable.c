@@ -12,8 +12,15 @@
  * are pinned (one claim per area) and mapped into each domain before the
  * area is published, and unmapped and unpinned when it goes.
  *
- * Lock order: domains_rwsem -> iova_rwsem -> iopt_pages::mutex.
+ * Memory of a dma-buf is not pinned page by page: its areas are mapped
+ * straight from the buffer's physical address, under iopt_pages::mutex so
+ * that a revoke by the exporter sees each (area, domain) mapping either
+ * before it exists or on the list of the pages.
+ *
+ * Lock order: domains_rwsem -> iova_rwsem -> iopt_pages::mutex, and
+ * dma_resv -> iopt_pages::mutex for dma-bufs.
  */
+#include <linux/dma-buf.h>
 #include <linux/file.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
@@ -191,6 +198,15 @@ static int iopt_check_iova(struct io_pagetable *iopt, unsigned long iova,
 	return 0;
 }
 
+/* Physical address of page @index of @pages, which the caller keeps valid */
+static phys_addr_t iopt_pages_index_phys(struct iopt_pages *pages,
+					 unsigned long index)
+{
+	if (iopt_pages_is_dmabuf(pages))
+		return pages->dmabuf_phys + index * PAGE_SIZE;
+	return page_to_phys(iopt_pages_page(pages, index));
+}
+
 /*
  * Map an area into one domain, coalescing physically contiguous pages into
  * runs. The area's pages are pinned by the caller. Without large pages each
@@ -212,8 +228,7 @@ static int iopt_area_map_domain(struct iopt_area *area,
 
 	while (remaining) {
 		unsigned long len = min(PAGE_SIZE - offset, remaining);
-		phys_addr_t pa = page_to_phys(iopt_pages_page(pages, index)) +
-				 offset;
+		phys_addr_t pa = iopt_pages_index_phys(pages, index) + offset;
 
 		if (run_len && (page_by_page || pa != run_pa + run_len)) {
 			rc = emu_domain_map(domain, run_iova, run_pa, run_len,
@@ -245,6 +260,92 @@ err_unmap:
 	return rc;
 }
 
+/*
+ * Map a dma-buf area into one domain and record that on the pages, unless
+ * the buffer was revoked: then there is nothing to map and that is fine,
+ * the area just stays without translation.
+ */
+static int iopt_dmabuf_map_domain(struct iopt_area *area,
+				  struct iopt_pages *pages,
+				  struct emu_domain *domain)
+{
+	struct iopt_dmabuf_map *map;
+	int rc = 0;
+
+	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
+	if (!map)
+		return -ENOMEM;
+	mutex_lock(&pages->mutex);
+	if (!pages->dmabuf_revoked) {
+		rc = iopt_area_map_domain(area, pages, domain);
+		if (!rc) {
+			map->area = area;
+			map->domain = domain;
+			list_add_tail(&map->node, &pages->dmabuf_maps);
+			map = NULL;
+		}
+	}
+	mutex_unlock(&pages->mutex);
+	kfree(map);
+	return rc;
+}
+
+/* Undo iopt_dmabuf_map_domain(); a revoke may have done it already. */
+static void iopt_dmabuf_unmap_domain(struct iopt_area *area,
+				     struct iopt_pages *pages,
+				     struct emu_domain *domain)
+{
+	struct iopt_dmabuf_map *map;
+
+	mutex_lock(&pages->mutex);
+	list_for_each_entry(map, &pages->dmabuf_maps, node) {
+		if (map->area == area && map->domain == domain) {
+			emu_domain_unmap(domain, iopt_area_iova(area),
+					 iopt_area_length(area));
+			list_del(&map->node);
+			kfree(map);
+			break;
+		}
+	}
+	mutex_unlock(&pages->mutex);
+}
+
+/* Map an area into one domain; user and file pages must be pinned */
+static int iopt_area_fill_one(struct iopt_area *area, struct iopt_pages *pages,
+			      struct emu_domain *domain)
+{
+	if (iopt_pages_is_dmabuf(pages))
+		return iopt_dmabuf_map_domain(area, pages, domain);
+	return iopt_area_map_domain(area, pages, domain);
+}
+
+static void iopt_area_unfill_one(struct iopt_area *area,
+				 struct iopt_pages *pages,
+				 struct emu_domain *domain)
+{
+	if (iopt_pages_is_dmabuf(pages))
+		iopt_dmabuf_unmap_domain(area, pages, domain);
+	else
+		emu_domain_unmap(domain, iopt_area_iova(area),
+				 iopt_area_length(area));
+}
+
+/* The one claim of an area whose domains map it; none for a dma-buf */
+static int iopt_area_pin(struct iopt_area *area, struct iopt_pages *pages)
+{
+	if (iopt_pages_is_dmabuf(pages))
+		return 0;
+	return iopt_pages_pin(pages, area->pages_node.start,
+			      area->pages_node.last);
+}
+
+static void iopt_area_unpin(struct iopt_area *area, struct iopt_pages *pages)
+{
+	if (!iopt_pages_is_dmabuf(pages))
+		iopt_pages_unpin(pages, area->pages_node.start,
+				 area->pages_node.last);
+}
+
 /* Pin the area's pages once for all domains, then map it into each. */
 static int iopt_area_fill_domains(struct io_pagetable *iopt,
 				  struct iopt_area *area,
@@ -258,12 +359,11 @@ static int iopt_area_fill_domains(struct io_pagetable *iopt,
 
 	if (xa_empty(&iopt->domains))
 		return 0;
-	rc = iopt_pages_pin(pages, area->pages_node.start,
-			    area->pages_node.last);
+	rc = iopt_area_pin(area, pages);
 	if (rc)
 		return rc;
 	xa_for_each(&iopt->domains, index, domain) {
-		rc = iopt_area_map_domain(area, pages, domain);
+		rc = iopt_area_fill_one(area, pages, domain);
 		if (rc)
 			goto err_unmap;
 	}
@@ -275,10 +375,9 @@ err_unmap:
 	xa_for_each(&iopt->domains, index, domain) {
 		if (domain == failed)
 			break;
-		emu_domain_unmap(domain, iopt_area_iova(area),
-				 iopt_area_length(area));
+		iopt_area_unfill_one(area, pages, domain);
 	}
-	iopt_pages_unpin(pages, area->pages_node.start, area->pages_node.last);
+	iopt_area_unpin(area, pages);
 	return rc;
 }
 
@@ -295,9 +394,8 @@ static void iopt_area_unfill_domains(struct io_pagetable *iopt,
 	if (!area->domain_pinned)
 		return;
 	xa_for_each(&iopt->domains, index, domain)
-		emu_domain_unmap(domain, iopt_area_iova(area),
-				 iopt_area_length(area));
-	iopt_pages_unpin(pages, area->pages_node.start, area->pages_node.last);
+		iopt_area_unfill_one(area, pages, domain);
+	iopt_area_unpin(area, pages);
 	area->domain_pinned = false;
 }
 
@@ -487,7 +585,27 @@ int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 			unsigned long length, int iommu_prot, bool alloc_iova)
 {
 	struct iopt_pages *pages;
+	struct dma_buf *dmabuf;
+	unsigned long last;
 	struct file *file;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(start, length - 1, &last))
+		return -EOVERFLOW;
+
+	/* A dma-buf fd maps the exporter's memory, not the file's pages */
+	dmabuf = dma_buf_get(fd);
+	if (!IS_ERR(dmabuf)) {
+		pages = iopt_alloc_dmabuf_pages(ictx, dmabuf, start, length,
+						iommu_prot & IOMMU_WRITE);
+		if (IS_ERR(pages)) {
+			dma_buf_put(dmabuf);
+			return PTR_ERR(pages);
+		}
+		return iopt_map_one(iopt, pages, offset_in_page(start), length,
+				    iova, iommu_prot, alloc_iova);
+	}
 
 	file = fget(fd);
 	if (!file)
@@ -690,6 +808,9 @@ static int iopt_area_split(struct iopt_area *area, unsigned long iova)
 	/* Being created, or being unmapped while accesses let go */
 	if (!pages || area->prevent_access)
 		return -EBUSY;
+	/* Revoke tracks dma-buf mappings per area: they stay whole */
+	if (iopt_pages_is_dmabuf(pages))
+		return -EOPNOTSUPP;
 	/* Accesses pin through the area as a whole */
 	if (atomic_read(&area->num_accesses))
 		return -EINVAL;
@@ -1051,19 +1172,16 @@ int iopt_table_add_domain(struct io_pagetable *iopt, struct emu_domain *domain)
 		if (!area->pages)
 			continue;
 		if (!area->domain_pinned) {
-			rc = iopt_pages_pin(area->pages, area->pages_node.start,
-					    area->pages_node.last);
+			rc = iopt_area_pin(area, area->pages);
 			if (rc) {
 				failed = area;
 				goto out_unfill;
 			}
 		}
-		rc = iopt_area_map_domain(area, area->pages, domain);
+		rc = iopt_area_fill_one(area, area->pages, domain);
 		if (rc) {
 			if (!area->domain_pinned)
-				iopt_pages_unpin(area->pages,
-						 area->pages_node.start,
-						 area->pages_node.last);
+				iopt_area_unpin(area, area->pages);
 			failed = area;
 			goto out_unfill;
 		}
@@ -1081,12 +1199,10 @@ out_unfill:
 	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
 		if (!area->pages)
 			continue;
-		emu_domain_unmap(domain, iopt_area_iova(area),
-				 iopt_area_length(area));
+		iopt_area_unfill_one(area, area->pages, domain);
 		/* Pinned only for this domain if no other domain exists */
 		if (first) {
-			iopt_pages_unpin(area->pages, area->pages_node.start,
-					 area->pages_node.last);
+			iopt_area_unpin(area, area->pages);
 			area->domain_pinned = false;
 		}
 	}
@@ -1129,11 +1245,9 @@ void iopt_table_remove_domain(struct io_pagetable *iopt,
 	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
 		if (!area->pages || !area->domain_pinned)
 			continue;
-		emu_domain_unmap(domain, iopt_area_iova(area),
-				 iopt_area_length(area));
+		iopt_area_unfill_one(area, area->pages, domain);
 		if (last) {
-			iopt_pages_unpin(area->pages, area->pages_node.start,
-					 area->pages_node.last);
+			iopt_area_unpin(area, area->pages);
 			area->domain_pinned = false;
 		}
 	}

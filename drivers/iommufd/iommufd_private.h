@@ -20,6 +20,8 @@
 
 #include "iommufd_kapi.h"
 
+struct dma_buf;
+struct dma_buf_attachment;
 struct emu_dev;
 struct emu_domain;
 struct emu_group;
@@ -105,6 +107,7 @@ struct iommufd_ucmd {
 };
 
 int iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, size_t cmd_len);
+struct device *iommufd_global_device(void);
 
 /* Object lifetime (main.c) */
 struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
@@ -257,16 +260,24 @@ void iopt_remove_pinning_access(struct io_pagetable *iopt);
 enum iopt_address_type {
 	IOPT_ADDRESS_USER,
 	IOPT_ADDRESS_FILE,
+	IOPT_ADDRESS_DMABUF,
 };
 
 /**
- * struct iopt_pages - a run of user or file memory, pinned on demand
+ * struct iopt_pages - a run of user, file or dma-buf memory, pinned on demand
  * @kref: one per area (in any IOAS) that maps part of it
  * @mutex: protects everything below that changes after creation
- * @type: user virtual memory or a file
+ * @type: user virtual memory, a file or a dma-buf
  * @uptr: page-aligned start, for IOPT_ADDRESS_USER
  * @file: the file, for IOPT_ADDRESS_FILE
- * @start: page-aligned file offset, for IOPT_ADDRESS_FILE
+ * @start: page-aligned file offset, for IOPT_ADDRESS_FILE, or offset
+ *	   into the buffer, for IOPT_ADDRESS_DMABUF
+ * @attach: dynamic attachment to the dma-buf, for IOPT_ADDRESS_DMABUF; holds
+ *	    the dma-buf reference and the exporter's pin
+ * @dmabuf_phys: physical address of page index 0, for IOPT_ADDRESS_DMABUF
+ * @dmabuf_revoked: the exporter took the memory away; never cleared
+ * @dmabuf_maps: the (area, domain) pairs that map this memory (struct
+ *		 iopt_dmabuf_map), so that a revoke can unmap them all
  * @npages: number of pages covered
  * @writable: the memory may be written through the IOMMU
  * @account_mode: how @npinned is charged
@@ -286,6 +297,10 @@ struct iopt_pages {
 	void __user *uptr;
 	struct file *file;
 	unsigned long start;
+	struct dma_buf_attachment *attach;
+	phys_addr_t dmabuf_phys;
+	bool dmabuf_revoked;
+	struct list_head dmabuf_maps;
 	unsigned long npages;
 	bool writable;
 	u8 account_mode;
@@ -298,6 +313,23 @@ struct iopt_pages {
 	struct rb_root_cached holders_itree;
 };
 
+/**
+ * struct iopt_dmabuf_map - an area of dma-buf memory mapped in a domain
+ * @node: entry in iopt_pages::dmabuf_maps, under iopt_pages::mutex
+ * @area: the area
+ * @domain: one domain of the area's IOAS that holds its mapping
+ */
+struct iopt_dmabuf_map {
+	struct list_head node;
+	struct iopt_area *area;
+	struct emu_domain *domain;
+};
+
+static inline bool iopt_pages_is_dmabuf(struct iopt_pages *pages)
+{
+	return pages->type == IOPT_ADDRESS_DMABUF;
+}
+
 /* A claim on a range of page indexes of one iopt_pages */
 struct iopt_pin {
 	struct interval_tree_node node;
@@ -309,6 +341,10 @@ struct iopt_pages *iopt_alloc_user_pages(struct iommufd_ctx *ictx,
 struct iopt_pages *iopt_alloc_file_pages(struct iommufd_ctx *ictx,
 					 struct file *file, unsigned long start,
 					 unsigned long length, bool writable);
+struct iopt_pages *iopt_alloc_dmabuf_pages(struct iommufd_ctx *ictx,
+					   struct dma_buf *dmabuf,
+					   unsigned long start,
+					   unsigned long length, bool writable);
 void iopt_put_pages(struct iopt_pages *pages);
 int iopt_pages_pin(struct iopt_pages *pages, unsigned long first,
 		   unsigned long last);
@@ -498,5 +534,11 @@ long iommufd_vfio_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
 /* The test command (selftest.c) */
 int iommufd_test(struct iommufd_ucmd *ucmd);
 void iommufd_selftest_destroy(struct iommufd_object *obj);
+
+/* The test dma-buf exporter (selftest_dmabuf.c) */
+int iommufd_test_dmabuf_get(u32 length, u32 open_flags);
+int iommufd_test_dmabuf_revoke(int fd, bool revoked);
+int iommufd_test_dmabuf_phys(struct dma_buf *dmabuf, phys_addr_t *phys,
+			     size_t *len);
 
 #endif /* IOMMUFD_PRIVATE_H */

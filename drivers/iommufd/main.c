@@ -631,6 +631,17 @@ static struct miscdevice iommufd_misc_dev = {
 	.mode = 0660,
 };
 
+/**
+ * iommufd_global_device() - the device of /dev/iommu
+ *
+ * Return: a device that lives as long as the module, for kernel APIs that
+ * want one (dma-buf attachments), or NULL before the misc device exists.
+ */
+struct device *iommufd_global_device(void)
+{
+	return iommufd_misc_dev.this_device;
+}
+
 static int __init iommufd_init(void)
 {
 	struct dentry *dir;

@@ -13,7 +13,18 @@
  * when at least one holder covers it. Pinning fills the uncovered holes in
  * large batches; unpinning releases what no other holder still covers and
  * never allocates, so it cannot fail.
+ *
+ * dma-buf memory is different: the exporter keeps it in place for as long
+ * as iommufd's attachment holds its pin, so nothing is pinned page by page
+ * and nothing is charged. Domains map it straight from its physical
+ * address; the exporter may revoke it at any time, which unmaps it from
+ * every domain at once (see iopt_dmabuf_move_notify()). Locking: the
+ * dma-buf's reservation lock is taken outside iopt_pages::mutex, and never
+ * inside the io_pagetable locks other than while the last reference of an
+ * iopt_pages is dropped, which holds no iopt_pages::mutex.
  */
+#include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
 #include <linux/highmem.h>
 #include <linux/magic.h>
 #include <linux/sched/mm.h>
@@ -23,6 +34,7 @@
 #include <linux/vmalloc.h>
 
 #include "iommufd_private.h"
+#include "../iommu/emu_iommu.h"
 
 /* Upper bound of one pinning call; a page worth of pointers is plenty. */
 #define PIN_BATCH_MAX	(PAGE_SIZE / sizeof(struct page *))
@@ -47,6 +59,7 @@ static struct iopt_pages *iopt_alloc_pages(struct iommufd_ctx *ictx,
 	mutex_init(&pages->mutex);
 	xa_init_flags(&pages->pinned_pfns, XA_FLAGS_ACCOUNT);
 	pages->holders_itree = RB_ROOT_CACHED;
+	INIT_LIST_HEAD(&pages->dmabuf_maps);
 	pages->npages = DIV_ROUND_UP(length + start_byte, PAGE_SIZE);
 	pages->writable = writable;
 
@@ -113,12 +126,129 @@ struct iopt_pages *iopt_alloc_file_pages(struct iommufd_ctx *ictx,
 	return pages;
 }
 
+/*
+ * The exporter moves or revokes the memory, with the reservation lock held.
+ * iommufd cannot follow a move, so any notification is a revoke for good:
+ * every domain mapping goes now, the areas stay until userspace unmaps them,
+ * and domains attached later skip them.
+ */
+static void iopt_dmabuf_move_notify(struct dma_buf_attachment *attach)
+{
+	struct iopt_pages *pages = attach->importer_priv;
+	struct iopt_dmabuf_map *map, *tmp;
+
+	mutex_lock(&pages->mutex);
+	list_for_each_entry_safe(map, tmp, &pages->dmabuf_maps, node) {
+		emu_domain_unmap(map->domain, iopt_area_iova(map->area),
+				 iopt_area_length(map->area));
+		list_del(&map->node);
+		kfree(map);
+	}
+	pages->dmabuf_revoked = true;
+	mutex_unlock(&pages->mutex);
+}
+
+static const struct dma_buf_attach_ops iopt_dmabuf_importer_ops = {
+	.move_notify = iopt_dmabuf_move_notify,
+};
+
+/* Attach, pin and learn where the memory is; on failure nothing is held */
+static int iopt_dmabuf_attach(struct iopt_pages *pages, struct dma_buf *dmabuf,
+			      unsigned long start, unsigned long length)
+{
+	struct dma_buf_attachment *attach;
+	phys_addr_t phys;
+	size_t len;
+	int rc;
+
+	attach = dma_buf_dynamic_attach(dmabuf, iommufd_global_device(),
+					&iopt_dmabuf_importer_ops, pages);
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+
+	dma_resv_lock(dmabuf->resv, NULL);
+	rc = dma_buf_pin(attach);
+	if (rc)
+		goto err_unlock;
+	rc = iommufd_test_dmabuf_phys(dmabuf, &phys, &len);
+	if (rc)
+		goto err_unpin;
+	/* The exporter's idea of the size must agree with the dma-buf's */
+	if (WARN_ON(len < start + length)) {
+		rc = -EINVAL;
+		goto err_unpin;
+	}
+	pages->dmabuf_phys = phys + pages->start;
+	dma_resv_unlock(dmabuf->resv);
+	pages->attach = attach;
+	return 0;
+
+err_unpin:
+	dma_buf_unpin(attach);
+err_unlock:
+	dma_resv_unlock(dmabuf->resv);
+	dma_buf_detach(dmabuf, attach);
+	return rc;
+}
+
+/**
+ * iopt_alloc_dmabuf_pages() - describe a slice of a dma-buf
+ * @ictx: the context
+ * @dmabuf: the buffer; on success the new iopt_pages owns this reference
+ * @start: byte offset of the slice in the buffer
+ * @length: bytes, non-zero
+ * @writable: the memory may be written through the IOMMU
+ *
+ * Return: the pages; -EINVAL for a slice that does not fit in the buffer;
+ * -EOPNOTSUPP for a dma-buf of an exporter iommufd cannot map; -ENODEV
+ * while the buffer is revoked; -ENOMEM.
+ */
+struct iopt_pages *iopt_alloc_dmabuf_pages(struct iommufd_ctx *ictx,
+					   struct dma_buf *dmabuf,
+					   unsigned long start,
+					   unsigned long length, bool writable)
+{
+	/* Taken inside the reservation lock: keep it apart from mmap_lock */
+	static struct lock_class_key dmabuf_mutex_key;
+	struct iopt_pages *pages;
+	int rc;
+
+	if (!length || start >= dmabuf->size || length > dmabuf->size - start)
+		return ERR_PTR(-EINVAL);
+
+	pages = iopt_alloc_pages(ictx, offset_in_page(start), length, writable);
+	if (IS_ERR(pages))
+		return pages;
+	lockdep_set_class(&pages->mutex, &dmabuf_mutex_key);
+	/* The exporter owns and pins the memory: nothing to charge */
+	pages->account_mode = IOPT_PAGES_ACCOUNT_NONE;
+	pages->type = IOPT_ADDRESS_DMABUF;
+	pages->start = PAGE_ALIGN_DOWN(start);
+
+	rc = iopt_dmabuf_attach(pages, dmabuf, start, length);
+	if (rc) {
+		iopt_put_pages(pages);
+		return ERR_PTR(rc);
+	}
+	return pages;
+}
+
 static void iopt_release_pages(struct kref *kref)
 {
 	struct iopt_pages *pages = container_of(kref, struct iopt_pages, kref);
 
 	WARN_ON(pages->npinned);
 	WARN_ON(!RB_EMPTY_ROOT(&pages->holders_itree.rb_root));
+	if (pages->attach) {
+		struct dma_buf *dmabuf = pages->attach->dmabuf;
+
+		WARN_ON(!list_empty(&pages->dmabuf_maps));
+		dma_resv_lock(dmabuf->resv, NULL);
+		dma_buf_unpin(pages->attach);
+		dma_resv_unlock(dmabuf->resv);
+		dma_buf_detach(dmabuf, pages->attach);
+		dma_buf_put(dmabuf);
+	}
 	if (pages->file)
 		fput(pages->file);
 	mmdrop(pages->source_mm);
@@ -452,7 +582,9 @@ int iopt_pages_pin(struct iopt_pages *pages, unsigned long first,
 	struct iopt_pin *pin;
 	int rc = 0;
 
-	if (WARN_ON(first > last || last >= pages->npages))
+	/* dma-buf memory has no struct pages to hand out */
+	if (WARN_ON(first > last || last >= pages->npages) ||
+	    iopt_pages_is_dmabuf(pages))
 		return -EINVAL;
 
 	pin = kzalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);

@@ -620,6 +620,12 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 	case IOMMU_TEST_OP_DEV_CHECK_CACHE:
 		return test_dev_check_cache(ucmd, cmd->id, cmd->check_dev_cache.id,
 					    cmd->check_dev_cache.cache);
+	case IOMMU_TEST_OP_DMABUF_GET:
+		return iommufd_test_dmabuf_get(cmd->dmabuf_get.length,
+					       cmd->dmabuf_get.open_flags);
+	case IOMMU_TEST_OP_DMABUF_REVOKE:
+		return iommufd_test_dmabuf_revoke(cmd->dmabuf_revoke.dmabuf_fd,
+						  cmd->dmabuf_revoke.revoked);
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
 		/*
 		 * Upstream shrinks its temporary batch memory with this to
