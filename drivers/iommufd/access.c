@@ -143,32 +143,39 @@ int iommufd_access_replace(struct iommufd_access *access, u32 ioas_id)
 	if (IS_ERR(new))
 		return PTR_ERR(new);
 
+	/*
+	 * Clearing @ioas claims the move and blocks new pins. ioas_lock is
+	 * not held across the rest: unmap callbacks run under the IOAS's
+	 * access_lock and take ioas_lock when they unpin.
+	 */
 	mutex_lock(&access->ioas_lock);
 	cur = access->ioas;
-	if (!cur || cur != access->ioas_unpin) {
+	if (!cur || cur != access->ioas_unpin)
 		rc = -EBUSY;
-		goto out_unlock;
-	}
-	if (cur == new)
-		goto out_unlock;
-	rc = access_hold_ioas(access, new);
-	if (rc)
-		goto out_unlock;
+	else if (cur != new)
+		access->ioas = NULL;
+	mutex_unlock(&access->ioas_lock);
+	if (rc || cur == new)
+		goto out_put;
 
-	access->ioas = NULL;
-	if (access->ops->unmap) {
-		/* The callback unpins, and unpinning takes ioas_lock */
-		mutex_unlock(&access->ioas_lock);
-		access->ops->unmap(access->data, 0, ULONG_MAX);
+	rc = access_hold_ioas(access, new);
+	if (rc) {
 		mutex_lock(&access->ioas_lock);
+		access->ioas = cur;
+		mutex_unlock(&access->ioas_lock);
+		goto out_put;
 	}
+	if (access->ops->unmap)
+		access->ops->unmap(access->data, 0, ULONG_MAX);
 	access_list_off(access, cur);
 	access_list_on(access, new);
 	access_release_ioas(access, cur);
+
+	mutex_lock(&access->ioas_lock);
 	access->ioas = new;
 	access->ioas_unpin = new;
-out_unlock:
 	mutex_unlock(&access->ioas_lock);
+out_put:
 	iommufd_put_object(access->ictx, &new->obj);
 	return rc;
 }
