@@ -16,6 +16,7 @@
 #include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "emu_iommu.h"
 
@@ -249,9 +250,31 @@ void emu_dev_release_dma_owner(struct emu_dev *dev)
  */
 struct emu_domain *emu_domain_alloc_paging(struct emu_dev *dev, u32 flags)
 {
+	return emu_domain_alloc_paging_user(dev, flags, NULL);
+}
+
+/**
+ * emu_domain_alloc_paging_user() - a paging domain shaped by user data
+ * @dev: a device that will use it
+ * @flags: EMU_DOMAIN_*
+ * @data: the driver's description of the domain, or NULL for its default
+ *
+ * Return: the domain, or an ERR_PTR: -EOPNOTSUPP for unsupported @flags or
+ * a driver that takes no data; the driver's verdict on @data.
+ */
+struct emu_domain *
+emu_domain_alloc_paging_user(struct emu_dev *dev, u32 flags,
+			     const struct emu_user_data *data)
+{
+	const struct emu_iommu_ops *ops = dev->iommu->ops;
 	struct emu_domain *domain;
 
-	domain = dev->iommu->ops->domain_alloc_paging(dev, flags);
+	if (!data)
+		domain = ops->domain_alloc_paging(dev, flags);
+	else if (ops->domain_alloc_paging_user)
+		domain = ops->domain_alloc_paging_user(dev, flags, data);
+	else
+		domain = ERR_PTR(-EOPNOTSUPP);
 	if (IS_ERR(domain))
 		return domain;
 	domain->type = EMU_DOMAIN_PAGING;
@@ -259,6 +282,28 @@ struct emu_domain *emu_domain_alloc_paging(struct emu_dev *dev, u32 flags)
 	domain->flags = flags;
 	init_rwsem(&domain->dma_lock);
 	return domain;
+}
+
+/**
+ * emu_user_data_copy() - fetch a driver's struct from userspace
+ * @dst: the kernel copy
+ * @size: its size, the newest layout the driver knows
+ * @min_size: the size of the first layout; shorter data is refused
+ * @type: the data type the driver expects
+ * @data: what userspace passed
+ *
+ * Shorter data (down to @min_size) leaves the rest of @dst zero; longer
+ * data must be zero beyond @size.
+ *
+ * Return: 0; -EINVAL for another type or too little data; -E2BIG for
+ * non-zero bytes the driver does not know; -EFAULT.
+ */
+int emu_user_data_copy(void *dst, size_t size, size_t min_size, u32 type,
+		       const struct emu_user_data *data)
+{
+	if (data->type != type || data->len < min_size)
+		return -EINVAL;
+	return copy_struct_from_user(dst, size, data->uptr, data->len);
 }
 
 /**
@@ -624,6 +669,24 @@ int emu_domain_cache_invalidate_user(struct emu_domain *domain,
 }
 
 /**
+ * emu_domain_can_track_dirty() - can @domain record DMA writes?
+ * @domain: any domain
+ *
+ * Only paging domains allocated with EMU_DOMAIN_DIRTY_TRACKING by a driver
+ * that implements both dirty-tracking operations can; a device that cannot
+ * report dirty pages never gets such a domain.
+ *
+ * Return: true when it can.
+ */
+bool emu_domain_can_track_dirty(struct emu_domain *domain)
+{
+	return domain->type == EMU_DOMAIN_PAGING &&
+	       (domain->flags & EMU_DOMAIN_DIRTY_TRACKING) &&
+	       domain->ops->set_dirty_tracking &&
+	       domain->ops->read_and_clear_dirty;
+}
+
+/**
  * emu_domain_set_dirty_tracking() - start or stop recording DMA writes
  * @domain: a paging domain
  * @enable: start (true) or stop
@@ -632,31 +695,36 @@ int emu_domain_cache_invalidate_user(struct emu_domain *domain,
  */
 int emu_domain_set_dirty_tracking(struct emu_domain *domain, bool enable)
 {
-	if (!domain->ops->set_dirty_tracking)
+	if (!emu_domain_can_track_dirty(domain))
 		return -EOPNOTSUPP;
 	return domain->ops->set_dirty_tracking(domain, enable);
 }
 
 /**
- * emu_domain_read_and_clear_dirty() - which pages DMA wrote
+ * emu_domain_read_and_clear_dirty() - which mappings DMA wrote
  * @domain: a paging domain
  * @iova: first IOVA
  * @size: bytes
  * @clear: forget what is reported
- * @bitmap: one bit per 2^@pgshift bytes from @iova
- * @pgshift: granule of @bitmap
+ * @dirty: receives each dirty page or block through emu_dirty_record(),
+ *	   whole, even where it reaches outside the range; NULL to only
+ *	   clear
  *
- * Return: 0, or -EOPNOTSUPP when the domain cannot track dirty pages.
+ * May sleep. The caller keeps the mappings of the range from changing.
+ *
+ * Return: 0; -EOPNOTSUPP when the domain cannot track dirty pages; the
+ * error @dirty's record returned.
  */
 int emu_domain_read_and_clear_dirty(struct emu_domain *domain,
 				    unsigned long iova, size_t size,
-				    bool clear, unsigned long *bitmap,
-				    unsigned int pgshift)
+				    bool clear, struct emu_dirty_bitmap *dirty)
 {
-	if (!domain->ops->read_and_clear_dirty)
+	if (!emu_domain_can_track_dirty(domain))
 		return -EOPNOTSUPP;
+	if (!size)
+		return 0;
 	return domain->ops->read_and_clear_dirty(domain, iova, size, clear,
-						 bitmap, pgshift);
+						 dirty);
 }
 
 /**

@@ -70,6 +70,34 @@ struct emu_translation {
 #define EMU_DOMAIN_NO_LARGE_PAGES	BIT(3)
 
 /**
+ * struct emu_dirty_bitmap - where a driver reports written IOVA
+ * @record: called for each dirty run [@iova, @iova + @len); may sleep;
+ *	    returns 0 or an error that ends the walk (the user's bitmap
+ *	    cannot be written)
+ *
+ * The caller embeds it in its own state; drivers only pass it to
+ * emu_dirty_record().
+ */
+struct emu_dirty_bitmap {
+	int (*record)(struct emu_dirty_bitmap *dirty, unsigned long iova,
+		      unsigned long len);
+};
+
+/**
+ * emu_dirty_record() - a driver reports that DMA wrote a run of IOVA
+ * @dirty: from emu_domain_ops::read_and_clear_dirty, or NULL (nobody asks)
+ * @iova: first IOVA of the page or block
+ * @len: its size in bytes
+ *
+ * Return: 0, or the error that must end the walk.
+ */
+static inline int emu_dirty_record(struct emu_dirty_bitmap *dirty,
+				   unsigned long iova, unsigned long len)
+{
+	return dirty ? dirty->record(dirty, iova, len) : 0;
+}
+
+/**
  * struct emu_domain_ops - what a driver does with one of its domains
  * @attach_prepare: check that @dev may use the domain on @pasid and
  *		    allocate whatever the switch needs; nothing visible may
@@ -87,10 +115,16 @@ struct emu_translation {
  *			   @entry_len bytes each at @data (a nested domain's
  *			   or vIOMMU's caches); set *@entry_num to the number
  *			   handled
- * @set_dirty_tracking: start or stop recording DMA writes
- * @read_and_clear_dirty: report the pages of [iova, iova + size) written
- *			  since the last call into @bitmap, one bit per
- *			  2^@pgshift bytes, and forget them unless !@clear
+ * @set_dirty_tracking: start or stop recording DMA writes; only called for
+ *		       domains allocated with EMU_DOMAIN_DIRTY_TRACKING
+ * @read_and_clear_dirty: report every mapping of [iova, iova + size) that
+ *			  DMA wrote since it was last cleared, whole (one
+ *			  emu_dirty_record() per page or block, which may
+ *			  reach outside the range), and clear it unless
+ *			  !@clear. @dirty may be NULL: only clear. May sleep
+ *			  and must not hold spinlocks across
+ *			  emu_dirty_record(); when that fails, leave the
+ *			  page dirty and return its error.
  * @translate: what the hardware does for a DMA of @dev on @pasid at @iova
  *	       with the EMU_DMA_* @access: fill *@out and return 0, or return
  *	       -EIO for a translation or permission fault (the driver reports
@@ -117,8 +151,7 @@ struct emu_domain_ops {
 	int (*set_dirty_tracking)(struct emu_domain *domain, bool enable);
 	int (*read_and_clear_dirty)(struct emu_domain *domain,
 				    unsigned long iova, size_t size, bool clear,
-				    unsigned long *bitmap,
-				    unsigned int pgshift);
+				    struct emu_dirty_bitmap *dirty);
 	int (*translate)(struct emu_domain *domain, struct emu_dev *dev,
 			 u32 pasid, u64 iova, unsigned int access,
 			 struct emu_translation *out);
@@ -153,6 +186,8 @@ struct emu_domain {
  * struct emu_iommu_ops - what a driver offers for one IOMMU instance
  * @domain_alloc_paging: a new paging domain usable by @dev; EMU_DOMAIN_*
  *			 @flags it cannot honour fail with -EOPNOTSUPP
+ * @domain_alloc_paging_user: the same, shaped by driver-specific @data
+ *			      from userspace (optional)
  * @hw_info: the hardware description userspace gets from
  *	     IOMMU_GET_HW_INFO: write up to @len bytes of the driver's own
  *	     info struct to @data, its IOMMU_HW_INFO_TYPE_* to *@type, and
@@ -170,6 +205,9 @@ struct emu_domain {
 struct emu_iommu_ops {
 	struct emu_domain *(*domain_alloc_paging)(struct emu_dev *dev,
 						  u32 flags);
+	struct emu_domain *(*domain_alloc_paging_user)(struct emu_dev *dev,
+						       u32 flags,
+						       const struct emu_user_data *data);
 	struct emu_domain *(*domain_alloc_nested)(struct emu_dev *dev,
 						  struct emu_domain *parent,
 						  u32 flags,
@@ -257,17 +295,22 @@ int emu_dev_claim_dma_owner(struct emu_dev *dev, void *owner);
 void emu_dev_release_dma_owner(struct emu_dev *dev);
 
 struct emu_domain *emu_domain_alloc_paging(struct emu_dev *dev, u32 flags);
+struct emu_domain *
+emu_domain_alloc_paging_user(struct emu_dev *dev, u32 flags,
+			     const struct emu_user_data *data);
+int emu_user_data_copy(void *dst, size_t size, size_t min_size, u32 type,
+		       const struct emu_user_data *data);
 struct emu_domain *emu_domain_alloc_nested(struct emu_dev *dev,
 					   struct emu_domain *parent, u32 flags,
 					   const struct emu_user_data *data);
 int emu_domain_cache_invalidate_user(struct emu_domain *domain,
 				     const struct emu_user_data *data,
 				     u32 entry_len, u32 *entry_num);
+bool emu_domain_can_track_dirty(struct emu_domain *domain);
 int emu_domain_set_dirty_tracking(struct emu_domain *domain, bool enable);
 int emu_domain_read_and_clear_dirty(struct emu_domain *domain,
 				    unsigned long iova, size_t size,
-				    bool clear, unsigned long *bitmap,
-				    unsigned int pgshift);
+				    bool clear, struct emu_dirty_bitmap *dirty);
 void *emu_viommu_alloc(struct emu_dev *dev, struct emu_domain *parent,
 		       u32 type, const struct emu_user_data *data);
 void emu_viommu_free(struct emu_dev *dev, void *viommu);

@@ -396,7 +396,8 @@ static int iommufd_device_auto_domain(struct iommufd_device *idev, u32 pasid,
 		goto out_unlock;
 	}
 
-	hwpt = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, 0, true);
+	hwpt = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, 0, true,
+					 NULL);
 	if (IS_ERR(hwpt)) {
 		rc = PTR_ERR(hwpt);
 		goto out_unlock;

@@ -47,17 +47,18 @@ void iommufd_hwpt_paging_abort(struct iommufd_object *obj)
  * @idev: a device of the IOMMU instance the domain is for
  * @flags: IOMMU_HWPT_ALLOC_* flags
  * @auto_domain: created by attaching to the IOAS rather than by HWPT_ALLOC
+ * @data: driver-specific description of the domain, or NULL
  *
  * The object is returned unpublished: finalize it or abort it.
  *
  * Return: the HWPT or an ERR_PTR: -EOPNOTSUPP for flags the instance or
  * device cannot honour, -EADDRINUSE when existing mappings do not fit the
- * domain, -ENOMEM, pinning errors.
+ * domain, -ENOMEM, pinning errors, the driver's verdict on @data.
  */
 struct iommufd_hwpt_paging *
 iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 			  struct iommufd_device *idev, u32 flags,
-			  bool auto_domain)
+			  bool auto_domain, const struct emu_user_data *data)
 {
 	const u32 valid_flags = IOMMU_HWPT_ALLOC_NEST_PARENT |
 				IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
@@ -95,7 +96,7 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 	hwpt->auto_domain = auto_domain;
 	hwpt->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
 
-	domain = emu_domain_alloc_paging(idev->dev, emu_flags);
+	domain = emu_domain_alloc_paging_user(idev->dev, emu_flags, data);
 	if (IS_ERR(domain)) {
 		rc = PTR_ERR(domain);
 		goto out_abort;
@@ -151,6 +152,10 @@ static int iommufd_hwpt_nested_alloc(struct iommufd_ucmd *ucmd,
 	return -EOPNOTSUPP;
 }
 
+/*
+ * Upstream checks only the flags here and ignores __reserved; so do we, so
+ * that a program that works on upstream works on us.
+ */
 int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_hwpt_set_dirty_tracking *cmd = ucmd->cmd;
@@ -158,7 +163,29 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd)
 	struct iommufd_object *obj;
 	int rc;
 
-	if ((cmd->flags & ~IOMMU_HWPT_DIRTY_TRACKING_ENABLE) ||
+	if (cmd->flags & ~IOMMU_HWPT_DIRTY_TRACKING_ENABLE)
+		return -EOPNOTSUPP;
+
+	obj = iommufd_get_object(ucmd->ictx, cmd->hwpt_id,
+				 IOMMUFD_OBJ_HWPT_PAGING);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
+	rc = iopt_set_dirty_tracking(&hwpt->ioas->iopt, hwpt->domain,
+				     cmd->flags &
+				     IOMMU_HWPT_DIRTY_TRACKING_ENABLE);
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_hwpt_get_dirty_bitmap *cmd = ucmd->cmd;
+	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_object *obj;
+	int rc;
+
+	if ((cmd->flags & ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) ||
 	    cmd->__reserved)
 		return -EOPNOTSUPP;
 
@@ -167,9 +194,11 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd)
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
-	rc = emu_domain_set_dirty_tracking(hwpt->domain,
-					   cmd->flags &
-					   IOMMU_HWPT_DIRTY_TRACKING_ENABLE);
+	rc = iopt_read_and_clear_dirty(&hwpt->ioas->iopt, hwpt->domain,
+				       cmd->iova, cmd->length, cmd->page_size,
+				       cmd->data,
+				       !(cmd->flags &
+					 IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR));
 	iommufd_put_object(ucmd->ictx, obj);
 	return rc;
 }
@@ -177,6 +206,11 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd)
 int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+	const struct emu_user_data data = {
+		.type = cmd->data_type,
+		.uptr = u64_to_user_ptr(cmd->data_uptr),
+		.len = cmd->data_len,
+	};
 	struct iommufd_hwpt_paging *hwpt;
 	struct iommufd_object *dev_obj;
 	struct iommufd_object *pt_obj;
@@ -214,19 +248,16 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 		rc = -EINVAL;
 		goto out_put_pt;
 	}
-	/* Driver data only goes with nested HWPTs */
-	if (cmd->data_type != IOMMU_HWPT_DATA_NONE) {
-		rc = -EOPNOTSUPP;
-		goto out_put_pt;
-	}
 
 	ioas = container_of(pt_obj, struct iommufd_ioas, obj);
 	mutex_lock(&ioas->mutex);
+	/* Typed data on an IOAS shapes the paging domain; the driver checks it */
 	hwpt = iommufd_hwpt_paging_alloc(ucmd->ictx, ioas,
 					 container_of(dev_obj,
 						      struct iommufd_device,
 						      obj),
-					 cmd->flags, false);
+					 cmd->flags, false,
+					 data.len ? &data : NULL);
 	if (IS_ERR(hwpt)) {
 		rc = PTR_ERR(hwpt);
 		goto out_unlock;

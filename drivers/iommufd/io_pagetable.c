@@ -1257,3 +1257,131 @@ out_unlock:
 	up_write(&iopt->iova_rwsem);
 	up_write(&iopt->domains_rwsem);
 }
+
+/**
+ * iopt_set_dirty_tracking() - start or stop recording DMA writes
+ * @iopt: the table @domain mirrors
+ * @domain: one of its domains
+ * @enable: start (true) or stop
+ *
+ * Starting forgets whatever the domain recorded before, so the first
+ * report only shows writes made while tracking was on.
+ *
+ * Return: 0; -EOPNOTSUPP when @domain was not allocated for dirty tracking;
+ * the driver's error.
+ */
+int iopt_set_dirty_tracking(struct io_pagetable *iopt,
+			    struct emu_domain *domain, bool enable)
+{
+	struct iopt_area *area;
+	int rc = 0;
+
+	if (!emu_domain_can_track_dirty(domain))
+		return -EOPNOTSUPP;
+
+	down_read(&iopt->iova_rwsem);
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area && enable;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
+		if (!area->pages)
+			continue;
+		rc = emu_domain_read_and_clear_dirty(domain,
+						     iopt_area_iova(area),
+						     iopt_area_length(area),
+						     true, NULL);
+		if (rc)
+			goto out_unlock;
+	}
+	rc = emu_domain_set_dirty_tracking(domain, enable);
+out_unlock:
+	up_read(&iopt->iova_rwsem);
+	return rc;
+}
+
+/*
+ * IOMMU_HWPT_GET_DIRTY_BITMAP's range checks, in upstream's order: the
+ * range must be non-empty, must not wrap, and must start and end on both
+ * the IOAS's alignment and @page_size.
+ */
+static int iopt_check_dirty_range(struct io_pagetable *iopt, u64 iova,
+				  u64 last, u64 page_size)
+{
+	lockdep_assert_held(&iopt->iova_rwsem);
+
+	if ((iova | (last + 1)) & (iopt->iova_alignment - 1))
+		return -EINVAL;
+	if (!page_size || ((iova | (last + 1)) & (page_size - 1)))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * iopt_read_and_clear_dirty() - report the pages DMA wrote into a bitmap
+ * @iopt: the table @domain mirrors
+ * @domain: one of its domains
+ * @iova: first IOVA of the range
+ * @length: bytes in the range
+ * @page_size: bytes each bit of the bitmap stands for
+ * @data: user address of the bitmap
+ * @clear: forget what is reported
+ *
+ * Walks the mapped areas of the range under the IOVA lock, so mappings
+ * cannot come or go meanwhile; holes cannot be dirty and are passed over.
+ * Bits are set in the user's bitmap, never cleared.
+ *
+ * Return: 0; -EINVAL for an empty or misaligned range; -EOVERFLOW for one
+ * that wraps; -EOPNOTSUPP when @domain does not track dirty pages;
+ * -ENOMEM; -EFAULT when the bitmap cannot be written (what was reported
+ * before stays reported, the rest stays recorded).
+ */
+int iopt_read_and_clear_dirty(struct io_pagetable *iopt,
+			      struct emu_domain *domain, u64 iova, u64 length,
+			      u64 page_size, u64 data, bool clear)
+{
+	struct iommufd_dirty_bitmap *db;
+	struct iopt_area *area;
+	u64 last;
+	int rc;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+
+	down_read(&iopt->iova_rwsem);
+	rc = iopt_check_dirty_range(iopt, iova, last, page_size);
+	if (rc)
+		goto out_unlock;
+	if (!emu_domain_can_track_dirty(domain)) {
+		rc = -EOPNOTSUPP;
+		goto out_unlock;
+	}
+	/*
+	 * As upstream, a page_size that is no power of two passes the checks
+	 * above only when aligned to its lowest set bit, which is what each
+	 * bit then stands for.
+	 */
+	db = iommufd_dirty_bitmap_alloc(data, iova, last, __ffs64(page_size));
+	if (IS_ERR(db)) {
+		rc = PTR_ERR(db);
+		goto out_unlock;
+	}
+
+	for (area = iopt_area_iter_first(iopt, iova, last); area;
+	     area = iopt_area_iter_next(area, iova, last)) {
+		unsigned long start = max_t(u64, iova, iopt_area_iova(area));
+		unsigned long end = min_t(u64, last,
+					  iopt_area_last_iova(area));
+
+		if (!area->pages)
+			continue;
+		rc = emu_domain_read_and_clear_dirty(domain, start,
+						     end - start + 1, clear,
+						     iommufd_dirty_bitmap_report(db));
+		if (rc)
+			break;
+	}
+	iommufd_dirty_bitmap_free(db);
+out_unlock:
+	up_read(&iopt->iova_rwsem);
+	return rc;
+}

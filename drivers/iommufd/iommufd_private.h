@@ -23,8 +23,10 @@
 struct dma_buf;
 struct dma_buf_attachment;
 struct emu_dev;
+struct emu_dirty_bitmap;
 struct emu_domain;
 struct emu_group;
+struct emu_user_data;
 struct iommu_option;
 struct iommufd_ctx;
 
@@ -254,6 +256,22 @@ int iopt_table_add_domain(struct io_pagetable *iopt, struct emu_domain *domain);
 void iopt_table_remove_domain(struct io_pagetable *iopt,
 			      struct emu_domain *domain);
 void iopt_remove_pinning_access(struct io_pagetable *iopt);
+int iopt_set_dirty_tracking(struct io_pagetable *iopt,
+			    struct emu_domain *domain, bool enable);
+int iopt_read_and_clear_dirty(struct io_pagetable *iopt,
+			      struct emu_domain *domain, u64 iova, u64 length,
+			      u64 page_size, u64 data, bool clear);
+
+/* The user bitmap of IOMMU_HWPT_GET_DIRTY_BITMAP (dirty_bitmap.c) */
+
+struct iommufd_dirty_bitmap;
+
+struct iommufd_dirty_bitmap *
+iommufd_dirty_bitmap_alloc(u64 data, unsigned long iova, unsigned long last,
+			   unsigned int pgshift);
+struct emu_dirty_bitmap *
+iommufd_dirty_bitmap_report(struct iommufd_dirty_bitmap *db);
+void iommufd_dirty_bitmap_free(struct iommufd_dirty_bitmap *db);
 
 /* Pinned memory shared by areas (pages.c) */
 
@@ -425,11 +443,12 @@ struct iommufd_device;
 struct iommufd_hwpt_paging *
 iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 			  struct iommufd_device *idev, u32 flags,
-			  bool auto_domain);
+			  bool auto_domain, const struct emu_user_data *data);
 void iommufd_hwpt_paging_destroy(struct iommufd_object *obj);
 void iommufd_hwpt_paging_abort(struct iommufd_object *obj);
 int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd);
 int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ucmd *ucmd);
 
 /* Devices and their groups (device.c) */
 

@@ -3,10 +3,11 @@
  * IOMMU_TEST_CMD: hooks the kselftests use to look inside the object layer.
  *
  * Implemented: reserved IOVA, in-kernel accesses (pinning and CPU copies
- * through an IOAS), page pin-count checks, and mock devices of the mock
- * IOMMU (create, attach, replace, check a domain's translations). The
- * remaining operations (dirty tracking, nesting, faults, PASID, dma-buf)
- * answer EOPNOTSUPP until the layers they need exist.
+ * through an IOAS), page pin-count checks, mock devices of the mock IOMMU
+ * (create, attach, replace, check a domain's translations), PASID attach
+ * and detach of a mock device, and dirty pages in a mock domain. The
+ * remaining operations (nesting, faults, PASID replace and checks,
+ * dma-buf) answer EOPNOTSUPP until the layers they need exist.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -574,6 +575,99 @@ static int test_dev_check_cache(struct iommufd_ucmd *ucmd, u32 idev_id,
 	return rc;
 }
 
+/* Largest bitmap IOMMU_TEST_OP_DIRTY takes: 16 MiB, as upstream */
+#define TEST_DIRTY_MAX_BITS	(SZ_16M * BITS_PER_BYTE)
+
+/*
+ * Play a device writing to the pages of a mock HWPT's domain whose bits
+ * are set in the user's bitmap; the domain must be tracking dirty pages.
+ * Every set bit counts, mapped or not, as upstream.
+ */
+static int test_dirty(struct iommufd_ucmd *ucmd, u32 hwpt_id, u64 iova,
+		      u64 length, u64 page_size, void __user *uptr)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_object *obj;
+	unsigned long *bitmap;
+	unsigned long nbits;
+	int rc;
+
+	if (!page_size || !length || iova % page_size ||
+	    length % page_size || !uptr)
+		return -EINVAL;
+	nbits = length / page_size;
+	if (nbits > TEST_DIRTY_MAX_BITS)
+		return -EOVERFLOW;
+
+	obj = iommufd_get_object(ucmd->ictx, hwpt_id, IOMMUFD_OBJ_HWPT_PAGING);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
+	rc = emu_mock_domain_dirty_tracking(hwpt->domain);
+	if (rc)
+		goto out_put;
+
+	bitmap = kvcalloc(BITS_TO_LONGS(nbits), sizeof(*bitmap),
+			  GFP_KERNEL_ACCOUNT);
+	if (!bitmap) {
+		rc = -ENOMEM;
+		goto out_put;
+	}
+	/* Whole bytes: bits past nbits in the last one are ignored */
+	if (copy_from_user(bitmap, uptr, DIV_ROUND_UP(nbits, BITS_PER_BYTE))) {
+		rc = -EFAULT;
+		goto out_free;
+	}
+	cmd->dirty.out_nr_dirty =
+		emu_mock_domain_set_dirty(hwpt->domain, iova, page_size,
+					  bitmap, nbits);
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+out_free:
+	kvfree(bitmap);
+out_put:
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
+/* Attach a PASID of a mock device to an IOAS or HWPT */
+static int test_pasid_attach(struct iommufd_ucmd *ucmd, u32 stdev_id,
+			     u32 pasid, u32 *pt_id)
+{
+	struct iommufd_object *obj;
+	struct selftest_obj *sobj;
+	int rc;
+
+	obj = iommufd_get_object(ucmd->ictx, stdev_id, IOMMUFD_OBJ_SELFTEST);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	sobj = container_of(obj, struct selftest_obj, obj);
+	rc = iommufd_device_attach(sobj->idev, pasid, pt_id);
+	if (!rc) {
+		rc = iommufd_ucmd_respond(ucmd, sizeof(struct iommu_test_cmd));
+		if (rc)
+			iommufd_device_detach(sobj->idev, pasid);
+	}
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
+/* Detach a PASID of a mock device; detaching what is not attached is 0 */
+static int test_pasid_detach(struct iommufd_ucmd *ucmd, u32 stdev_id,
+			     u32 pasid)
+{
+	struct iommufd_object *obj;
+	struct selftest_obj *sobj;
+
+	obj = iommufd_get_object(ucmd->ictx, stdev_id, IOMMUFD_OBJ_SELFTEST);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	sobj = container_of(obj, struct selftest_obj, obj);
+	iommufd_device_detach(sobj->idev, pasid);
+	iommufd_put_object(ucmd->ictx, obj);
+	return 0;
+}
+
 int iommufd_test(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_test_cmd *cmd = ucmd->cmd;
@@ -626,6 +720,16 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 	case IOMMU_TEST_OP_DMABUF_REVOKE:
 		return iommufd_test_dmabuf_revoke(cmd->dmabuf_revoke.dmabuf_fd,
 						  cmd->dmabuf_revoke.revoked);
+	case IOMMU_TEST_OP_DIRTY:
+		return test_dirty(ucmd, cmd->id, cmd->dirty.iova,
+				  cmd->dirty.length, cmd->dirty.page_size,
+				  u64_to_user_ptr(cmd->dirty.uptr));
+	case IOMMU_TEST_OP_PASID_ATTACH:
+		return test_pasid_attach(ucmd, cmd->id, cmd->pasid_attach.pasid,
+					 &cmd->pasid_attach.pt_id);
+	case IOMMU_TEST_OP_PASID_DETACH:
+		return test_pasid_detach(ucmd, cmd->id,
+					 cmd->pasid_detach.pasid);
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
 		/*
 		 * Upstream shrinks its temporary batch memory with this to

@@ -6,7 +6,15 @@
  * own. Paging domains keep their translations in an xarray with one entry
  * per MOCK_PAGE_SIZE granule: simple and obviously correct, which is what
  * a test double needs; the emulated SMMUv3 and VT-d use real page tables.
+ *
+ * A map still behaves as page-table hardware with several page sizes: each
+ * run is cut into naturally aligned pages (PTEs) of the sizes the domain
+ * offers, and every granule remembers the size of the PTE it belongs to.
+ * Dirty state is one xarray mark per granule; a PTE is dirty when any of
+ * its granules is, and reading it reports and clears the whole PTE, as
+ * hardware with one dirty bit per PTE does.
  */
+#include <linux/bitfield.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
@@ -16,14 +24,34 @@
 #include "../../iommu/emu_iommu.h"
 #include "mock.h"
 
-/* An entry holds the physical granule number and the permissions */
+/*
+ * An entry holds the permissions, log2 of the number of granules in its
+ * PTE, and the physical granule number.
+ */
 #define MOCK_ENTRY_READ		BIT(0)
 #define MOCK_ENTRY_WRITE	BIT(1)
-#define MOCK_ENTRY_SHIFT	2
+#define MOCK_ENTRY_ORDER	GENMASK(6, 2)
+#define MOCK_ENTRY_SHIFT	7
 
+/* Set on a granule that DMA wrote while dirty tracking was on */
+#define MOCK_MARK_DIRTY		XA_MARK_0
+
+/* PTE sizes of a default mock domain: every power of two up to 1 GiB */
+#define MOCK_PGSIZES_DEFAULT	GENMASK(30, ilog2(MOCK_PAGE_SIZE))
+/* A huge mock domain: huge pages, and PAGE_SIZE so that iommufd can use it */
+#define MOCK_PGSIZES_HUGE	(MOCK_HUGE_PAGE_SIZE | PAGE_SIZE)
+/* Its address space: upstream's is the page-table format's, 56 bits */
+#define MOCK_HUGE_APERTURE_END	(BIT_ULL(56) - 1)
+
+/*
+ * @pgsizes: the PTE sizes map may use
+ * @dirty_tracking: DMA writes are being recorded
+ */
 struct mock_domain {
 	struct emu_domain domain;
 	struct xarray granules;
+	unsigned long pgsizes;
+	bool dirty_tracking;
 };
 
 /*
@@ -76,31 +104,66 @@ static void mock_attach_abort(struct emu_domain *domain, struct emu_dev *dev,
 {
 }
 
+/* The largest PTE the domain offers for [iova, iova + size) at @paddr */
+static unsigned long mock_pte_size(struct mock_domain *mdomain,
+				   unsigned long iova, phys_addr_t paddr,
+				   size_t size)
+{
+	unsigned long sizes = mdomain->pgsizes;
+	unsigned long align = iova | paddr;
+
+	/* Sizes the addresses are aligned to, and that fit */
+	if (align)
+		sizes &= GENMASK(__ffs(align), 0);
+	sizes &= GENMASK(__fls(size), 0);
+	return sizes ? BIT(__fls(sizes)) : 0;
+}
+
+static unsigned int mock_entry_order(void *entry)
+{
+	return FIELD_GET(MOCK_ENTRY_ORDER, xa_to_value(entry));
+}
+
 static int mock_map(struct emu_domain *domain, unsigned long iova,
 		    phys_addr_t paddr, size_t size, int prot, gfp_t gfp,
 		    size_t *mapped)
 {
 	struct mock_domain *mdomain = to_mock_domain(domain);
 	unsigned long perm = 0;
-	size_t done;
+	size_t done = 0;
 
 	if (prot & IOMMU_READ)
 		perm |= MOCK_ENTRY_READ;
 	if (prot & IOMMU_WRITE)
 		perm |= MOCK_ENTRY_WRITE;
 
-	for (done = 0; done < size; done += MOCK_PAGE_SIZE) {
-		unsigned long entry = ((paddr + done) / MOCK_PAGE_SIZE)
-				      << MOCK_ENTRY_SHIFT | perm;
-		void *old;
+	while (done < size) {
+		unsigned long pte = mock_pte_size(mdomain, iova + done,
+						  paddr + done, size - done);
+		unsigned long order, i;
 
-		old = xa_cmpxchg(&mdomain->granules,
-				 (iova + done) / MOCK_PAGE_SIZE, NULL,
-				 xa_mk_value(entry), gfp);
-		if (xa_is_err(old) || old) {
+		if (!pte) {
 			*mapped = done;
-			return old && !xa_is_err(old) ? -EEXIST : xa_err(old);
+			return -EINVAL;
 		}
+		order = ilog2(pte / MOCK_PAGE_SIZE);
+		for (i = 0; i < pte; i += MOCK_PAGE_SIZE) {
+			unsigned long entry =
+				((paddr + done + i) / MOCK_PAGE_SIZE)
+					<< MOCK_ENTRY_SHIFT |
+				FIELD_PREP(MOCK_ENTRY_ORDER, order) | perm;
+			void *old;
+
+			old = xa_cmpxchg(&mdomain->granules,
+					 (iova + done + i) / MOCK_PAGE_SIZE,
+					 NULL, xa_mk_value(entry), gfp);
+			if (xa_is_err(old) || old) {
+				*mapped = done + i;
+				return old && !xa_is_err(old) ? -EEXIST :
+								xa_err(old);
+			}
+		}
+		done += pte;
 	}
 	*mapped = done;
 	return 0;
@@ -131,6 +194,88 @@ static phys_addr_t mock_iova_to_phys(struct emu_domain *domain,
 	       iova % MOCK_PAGE_SIZE;
 }
 
+static int mock_set_dirty_tracking(struct emu_domain *domain, bool enable)
+{
+	WRITE_ONCE(to_mock_domain(domain)->dirty_tracking, enable);
+	return 0;
+}
+
+/* Make the PTE of granules [first, first + n) clean; xarray locked */
+static void mock_pte_clear_dirty(struct mock_domain *mdomain,
+				 unsigned long first, unsigned long n)
+{
+	XA_STATE(xas, &mdomain->granules, first);
+	void *entry;
+
+	xas_for_each_marked(&xas, entry, first + n - 1, MOCK_MARK_DIRTY)
+		xas_clear_mark(&xas, MOCK_MARK_DIRTY);
+}
+
+/* The granule range of the PTE that holds granule @index, if mapped */
+static bool mock_pte_of(struct mock_domain *mdomain, unsigned long index,
+			unsigned long *first, unsigned long *n)
+{
+	void *entry = xa_load(&mdomain->granules, index);
+
+	if (!entry)
+		return false;
+	*n = 1UL << mock_entry_order(entry);
+	*first = index & ~(*n - 1);
+	return true;
+}
+
+static int mock_read_and_clear_dirty(struct emu_domain *domain,
+				     unsigned long iova, size_t size,
+				     bool clear, struct emu_dirty_bitmap *dirty)
+{
+	struct mock_domain *mdomain = to_mock_domain(domain);
+	unsigned long index = iova / MOCK_PAGE_SIZE;
+	unsigned long last = (iova + size - 1) / MOCK_PAGE_SIZE;
+	unsigned long first, n;
+	int rc;
+
+	/* A PTE reaching into the range counts as a whole */
+	if (mock_pte_of(mdomain, index, &first, &n))
+		index = first;
+	if (mock_pte_of(mdomain, last, &first, &n))
+		last = first + n - 1;
+
+	for (;;) {
+		XA_STATE(xas, &mdomain->granules, index);
+		void *entry;
+
+		/*
+		 * One PTE at a time under the lock: reporting may sleep (it
+		 * pins the user's bitmap).
+		 */
+		xas_lock(&xas);
+		entry = xas_find_marked(&xas, last, MOCK_MARK_DIRTY);
+		if (!entry) {
+			xas_unlock(&xas);
+			return 0;
+		}
+		n = 1UL << mock_entry_order(entry);
+		first = xas.xa_index & ~(n - 1);
+		if (clear)
+			mock_pte_clear_dirty(mdomain, first, n);
+		xas_unlock(&xas);
+
+		rc = emu_dirty_record(dirty, first * MOCK_PAGE_SIZE,
+				      n * MOCK_PAGE_SIZE);
+		if (rc) {
+			/* Not reported: it stays dirty */
+			if (clear)
+				xa_set_mark(&mdomain->granules, first,
+					    MOCK_MARK_DIRTY);
+			return rc;
+		}
+		if (first + n - 1 >= last)
+			return 0;
+		index = first + n;
+		cond_resched();
+	}
+}
+
 static void mock_domain_free(struct emu_domain *domain)
 {
 	struct mock_domain *mdomain = to_mock_domain(domain);
@@ -147,6 +292,8 @@ static const struct emu_domain_ops mock_paging_ops = {
 	.map = mock_map,
 	.unmap = mock_unmap,
 	.iova_to_phys = mock_iova_to_phys,
+	.set_dirty_tracking = mock_set_dirty_tracking,
+	.read_and_clear_dirty = mock_read_and_clear_dirty,
 	.free = mock_domain_free,
 };
 
@@ -161,23 +308,61 @@ static struct emu_domain mock_blocked_domain = {
 	.ops = &mock_blocked_ops,
 };
 
-static struct emu_domain *mock_domain_alloc_paging(struct emu_dev *dev,
-						   u32 flags)
+static struct emu_domain *mock_domain_alloc(u32 flags, u32 pagetable_type)
 {
 	struct mock_domain *mdomain;
 
 	if (flags & ~(EMU_DOMAIN_NEST_PARENT | EMU_DOMAIN_DIRTY_TRACKING |
 		      EMU_DOMAIN_PASID | EMU_DOMAIN_NO_LARGE_PAGES))
 		return ERR_PTR(-EOPNOTSUPP);
+	if (pagetable_type != MOCK_IOMMUPT_DEFAULT &&
+	    pagetable_type != MOCK_IOMMUPT_HUGE)
+		return ERR_PTR(-EOPNOTSUPP);
 	mdomain = kzalloc(sizeof(*mdomain), GFP_KERNEL_ACCOUNT);
 	if (!mdomain)
 		return ERR_PTR(-ENOMEM);
 	xa_init(&mdomain->granules);
 	mdomain->domain.ops = &mock_paging_ops;
-	mdomain->domain.min_pgsize = MOCK_PAGE_SIZE;
-	mdomain->domain.aperture_start = MOCK_APERTURE_START;
-	mdomain->domain.aperture_end = MOCK_APERTURE_LAST;
+	if (pagetable_type == MOCK_IOMMUPT_HUGE) {
+		mdomain->pgsizes = MOCK_PGSIZES_HUGE;
+		mdomain->domain.aperture_end = MOCK_HUGE_APERTURE_END;
+	} else {
+		mdomain->pgsizes = MOCK_PGSIZES_DEFAULT;
+		mdomain->domain.aperture_start = MOCK_APERTURE_START;
+		mdomain->domain.aperture_end = MOCK_APERTURE_LAST;
+	}
+	/*
+	 * Upstream's iommufd then maps one page at a time, so its page table
+	 * never holds larger entries; neither does ours.
+	 */
+	if (flags & EMU_DOMAIN_NO_LARGE_PAGES)
+		mdomain->pgsizes &= GENMASK(PAGE_SHIFT, 0);
+	mdomain->domain.min_pgsize = BIT(__ffs(mdomain->pgsizes));
 	return &mdomain->domain;
+}
+
+static struct emu_domain *mock_domain_alloc_paging(struct emu_dev *dev,
+						   u32 flags)
+{
+	return mock_domain_alloc(flags, MOCK_IOMMUPT_DEFAULT);
+}
+
+/* IOMMU_HWPT_DATA_SELFTEST on a paging HWPT picks the page-table flavour */
+static struct emu_domain *
+mock_domain_alloc_paging_user(struct emu_dev *dev, u32 flags,
+			      const struct emu_user_data *data)
+{
+	struct iommu_hwpt_selftest cfg = {};
+	int rc;
+
+	if (data->type != IOMMU_HWPT_DATA_SELFTEST)
+		return ERR_PTR(-EOPNOTSUPP);
+	rc = emu_user_data_copy(&cfg, sizeof(cfg),
+				offsetofend(struct iommu_hwpt_selftest, iotlb),
+				IOMMU_HWPT_DATA_SELFTEST, data);
+	if (rc)
+		return ERR_PTR(rc);
+	return mock_domain_alloc(flags, cfg.pagetable_type);
 }
 
 static int mock_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
@@ -200,6 +385,7 @@ static u32 mock_dev_caps(struct emu_dev *dev)
 
 static const struct emu_iommu_ops mock_iommu_ops = {
 	.domain_alloc_paging = mock_domain_alloc_paging,
+	.domain_alloc_paging_user = mock_domain_alloc_paging_user,
 	.hw_info = mock_hw_info,
 	.dev_caps = mock_dev_caps,
 };
@@ -266,6 +452,69 @@ int emu_mock_dev_cache(struct emu_dev *dev, u32 index, u32 *value)
 		return -EINVAL;
 	*value = READ_ONCE(to_mock_dev(dev)->cache[index]);
 	return 0;
+}
+
+static struct mock_domain *mock_dirty_domain(struct emu_domain *domain)
+{
+	if (domain->ops != &mock_paging_ops)
+		return NULL;
+	return to_mock_domain(domain);
+}
+
+/**
+ * emu_mock_domain_dirty_tracking() - is @domain a mock domain recording
+ *	DMA writes?
+ * @domain: any domain
+ *
+ * Return: 0 when it is, -EINVAL otherwise.
+ */
+int emu_mock_domain_dirty_tracking(struct emu_domain *domain)
+{
+	struct mock_domain *mdomain = mock_dirty_domain(domain);
+
+	if (!mdomain || !READ_ONCE(mdomain->dirty_tracking))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * emu_mock_domain_set_dirty() - pretend that DMA wrote some pages
+ * @domain: a mock paging domain
+ * @iova: the IOVA bit 0 of @bitmap stands for
+ * @page_size: bytes each bit stands for
+ * @bitmap: which pages to mark
+ * @nbits: bits in @bitmap
+ *
+ * For each set bit the granule at the start of its page is marked dirty
+ * when it is mapped, which makes its whole PTE dirty; unmapped ones are
+ * passed over.
+ *
+ * Return: the number of set bits in @bitmap.
+ */
+unsigned long emu_mock_domain_set_dirty(struct emu_domain *domain,
+					unsigned long iova,
+					unsigned long page_size,
+					const unsigned long *bitmap,
+					unsigned long nbits)
+{
+	struct mock_domain *mdomain = mock_dirty_domain(domain);
+	unsigned long bit, count = 0;
+
+	if (WARN_ON(!mdomain))
+		return 0;
+	for_each_set_bit(bit, bitmap, nbits) {
+		unsigned long index = (iova + bit * page_size) / MOCK_PAGE_SIZE;
+
+		xa_lock(&mdomain->granules);
+		if (xa_load(&mdomain->granules, index))
+			__xa_set_mark(&mdomain->granules, index,
+				      MOCK_MARK_DIRTY);
+		xa_unlock(&mdomain->granules);
+		count++;
+		if (!(count % 1024))
+			cond_resched();
+	}
+	return count;
 }
 
 /**

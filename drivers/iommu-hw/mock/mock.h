@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 struct emu_dev;
+struct emu_domain;
 
 /* Device flags, as in IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS */
 #define EMU_MOCK_DEV_NO_DIRTY	BIT(0)
@@ -21,5 +22,11 @@ void emu_mock_exit(void);
 struct emu_dev *emu_mock_dev_create(u32 flags);
 void emu_mock_dev_destroy(struct emu_dev *dev);
 int emu_mock_dev_cache(struct emu_dev *dev, u32 index, u32 *value);
+int emu_mock_domain_dirty_tracking(struct emu_domain *domain);
+unsigned long emu_mock_domain_set_dirty(struct emu_domain *domain,
+					unsigned long iova,
+					unsigned long page_size,
+					const unsigned long *bitmap,
+					unsigned long nbits);
 
 #endif /* EMU_MOCK_H */

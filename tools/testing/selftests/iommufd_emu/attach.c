@@ -952,49 +952,6 @@ TEST_F(hwpt, debugfs_contexts)
 	ASSERT_TRUE(contexts_dump_has(want)) TH_LOG("missing: %s", want);
 }
 
-static int att_set_dirty(int fd, __u32 hwpt_id, __u32 flags, __u32 reserved)
-{
-	struct iommu_hwpt_set_dirty_tracking cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.hwpt_id = hwpt_id,
-		.__reserved = reserved,
-	};
-
-	return emu_ioctl(fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
-}
-
-/*
- * The core routes dirty tracking to the domain's driver; the mock IOMMU
- * does not track dirty pages yet, so a valid request is EOPNOTSUPP.
- */
-TEST_F(hwpt, set_dirty_tracking)
-{
-	__u32 dirty_hwpt;
-
-	if (self->skip)
-		SKIP(return, "%s", self->skip);
-
-	ASSERT_ERR(EOPNOTSUPP, att_set_dirty(self->fd, self->hwpt_id, 1U << 1,
-					     0));
-	ASSERT_ERR(EOPNOTSUPP, att_set_dirty(self->fd, self->hwpt_id,
-					     IOMMU_HWPT_DIRTY_TRACKING_ENABLE,
-					     1));
-	/* Only paging HWPTs */
-	ASSERT_ERR(ENOENT, att_set_dirty(self->fd, self->ioas_id,
-					 IOMMU_HWPT_DIRTY_TRACKING_ENABLE, 0));
-	ASSERT_ERR(ENOENT, att_set_dirty(self->fd, self->idev_id, 0, 0));
-	ASSERT_ERR(ENOENT, att_set_dirty(self->fd, NO_SUCH_ID, 0, 0));
-
-	test_hwpt_alloc(self->idev_id, self->ioas_id,
-			IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &dirty_hwpt);
-	ASSERT_ERR(EOPNOTSUPP, att_set_dirty(self->fd, dirty_hwpt,
-					     IOMMU_HWPT_DIRTY_TRACKING_ENABLE,
-					     0));
-	ASSERT_ERR(EOPNOTSUPP, att_set_dirty(self->fd, dirty_hwpt, 0, 0));
-	test_ioctl_destroy(dirty_hwpt);
-}
-
 /*
  * Nested HWPTs go through the IOMMU core, which answers EOPNOTSUPP for an
  * instance without nesting before it looks at the parent, as upstream.

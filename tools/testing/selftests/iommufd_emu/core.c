@@ -34,16 +34,19 @@ static const struct cmd_desc implemented_cmds[] = {
 	CMD_DESC(IOMMU_IOAS_MAP_FILE, struct iommu_ioas_map_file),
 	CMD_DESC(IOMMU_IOAS_CHANGE_PROCESS, struct iommu_ioas_change_process),
 	CMD_DESC(IOMMU_VFIO_IOAS, struct iommu_vfio_ioas),
+	CMD_DESC(IOMMU_HWPT_SET_DIRTY_TRACKING,
+		 struct iommu_hwpt_set_dirty_tracking),
+	CMD_DESC(IOMMU_HWPT_GET_DIRTY_BITMAP,
+		 struct iommu_hwpt_get_dirty_bitmap),
 };
 
 /*
  * Commands of the uAPI that later issues implement: EOPNOTSUPP for now.
- * IOMMU_HWPT_ALLOC's, IOMMU_GET_HW_INFO's and IOMMU_HWPT_SET_DIRTY_TRACKING's
- * rules are tested in attach.c.
+ * IOMMU_HWPT_ALLOC's and IOMMU_GET_HW_INFO's rules are tested in attach.c,
+ * IOMMU_HWPT_SET_DIRTY_TRACKING's and IOMMU_HWPT_GET_DIRTY_BITMAP's in
+ * dirty.c.
  */
 static const struct cmd_desc pending_cmds[] = {
-	CMD_DESC(IOMMU_HWPT_GET_DIRTY_BITMAP,
-		 struct iommu_hwpt_get_dirty_bitmap),
 	CMD_DESC(IOMMU_HWPT_INVALIDATE, struct iommu_hwpt_invalidate),
 	CMD_DESC(IOMMU_FAULT_QUEUE_ALLOC, struct iommu_fault_alloc),
 	CMD_DESC(IOMMU_VIOMMU_ALLOC, struct iommu_viommu_alloc),
