@@ -391,14 +391,38 @@ void iommufd_access_unpin_pages(struct iommufd_access *access,
 	refcount_dec(&ioas->obj.users);
 }
 
+/*
+ * The caller's own user memory needs neither pins nor a kernel mapping:
+ * copy through its user addresses, as a device model running in the
+ * process's context would.
+ */
+static int copy_user_bytes(struct iopt_pages *pages, unsigned long start_byte,
+			   void *data, unsigned long length, bool write)
+{
+	void __user *uva = pages->uptr + start_byte;
+	unsigned long left;
+
+	if (write)
+		left = copy_to_user(uva, data, length);
+	else
+		left = copy_from_user(data, uva, length);
+	return left ? -EFAULT : 0;
+}
+
 /* Copy between @data and bytes [start_byte, +length) of one area's pages */
 static int copy_area_bytes(struct iopt_pages *pages, unsigned long start_byte,
-			   void *data, unsigned long length, bool write)
+			   void *data, unsigned long length, unsigned int flags)
 {
 	unsigned long first = start_byte / PAGE_SIZE;
 	unsigned long last = (start_byte + length - 1) / PAGE_SIZE;
+	bool write = flags & IOMMUFD_ACCESS_RW_WRITE;
 	unsigned long index;
 	int rc;
+
+	if (pages->type == IOPT_ADDRESS_USER &&
+	    !(flags & IOMMUFD_ACCESS_RW_KTHREAD) &&
+	    pages->source_mm == current->mm)
+		return copy_user_bytes(pages, start_byte, data, length, write);
 
 	rc = iopt_pages_pin(pages, first, last);
 	if (rc)
@@ -426,13 +450,16 @@ static int copy_area_bytes(struct iopt_pages *pages, unsigned long start_byte,
  * @iova: first IOVA
  * @data: kernel buffer
  * @length: bytes
- * @write: copy @data into the IOVA range instead of out of it
+ * @flags: IOMMUFD_ACCESS_RW_WRITE copies @data into the IOVA range instead
+ *	   of out of it; IOMMUFD_ACCESS_RW_KTHREAD always goes through pinned
+ *	   pages, even for the calling process's own memory
  *
  * Return: 0 or the errors of iommufd_access_pin_pages().
  */
 int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
-		      void *data, size_t length, bool write)
+		      void *data, size_t length, unsigned int flags)
 {
+	bool write = flags & IOMMUFD_ACCESS_RW_WRITE;
 	struct io_pagetable *iopt;
 	struct iommufd_ioas *ioas;
 	struct area_walk walk;
@@ -470,7 +497,7 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
 			break;
 		}
 		rc = copy_area_bytes(area->pages, start_byte, data, bytes,
-				     write);
+				     flags);
 		if (rc)
 			break;
 		data += bytes;

@@ -540,8 +540,11 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 			     bool write);
 void iommufd_access_unpin_pages(struct iommufd_access *access,
 				unsigned long iova, unsigned long length);
+/* Flags of iommufd_access_rw() */
+#define IOMMUFD_ACCESS_RW_WRITE		BIT(0)
+#define IOMMUFD_ACCESS_RW_KTHREAD	BIT(1)
 int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
-		      void *data, size_t length, bool write);
+		      void *data, size_t length, unsigned int flags);
 void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 				 unsigned long length);
 

@@ -317,7 +317,6 @@ static int test_access_rw(struct iommufd_ucmd *ucmd, int fd)
 
 	if (length > TEST_ACCESS_MAX_LENGTH)
 		return -ENOMEM;
-	/* Our copies always take the pinning path, so SLOW_PATH is moot */
 	if (flags & ~(MOCK_ACCESS_RW_WRITE | MOCK_ACCESS_RW_SLOW_PATH))
 		return -EOPNOTSUPP;
 
@@ -334,8 +333,12 @@ static int test_access_rw(struct iommufd_ucmd *ucmd, int fd)
 		rc = -EFAULT;
 		goto out_free;
 	}
+	/* The slow path is the one a kernel thread without our mm takes */
 	rc = iommufd_access_rw(taccess->access, cmd->access_rw.iova, buf,
-			       length, write);
+			       length,
+			       (write ? IOMMUFD_ACCESS_RW_WRITE : 0) |
+			       (flags & MOCK_ACCESS_RW_SLOW_PATH ?
+					IOMMUFD_ACCESS_RW_KTHREAD : 0));
 	if (!rc && !write && copy_to_user(uptr, buf, length))
 		rc = -EFAULT;
 out_free:
