@@ -474,6 +474,56 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
 void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 				 unsigned long length);
 
+/* Event queues: objects that hand records to userspace (eventq.c) */
+
+/**
+ * struct iommufd_eventq - common part of an object read through its own fd
+ * @obj: common header. The open file holds a users reference, so the
+ *	 object cannot be destroyed (EBUSY) while its fd is open.
+ * @ictx: the context; the open file also keeps the context's file alive
+ * @filep: the anonymous file behind the fd, NULL until it is created
+ * @lock: protects @deliver; a spinlock, so that events can be reported from
+ *	  wherever a driver detects them
+ * @deliver: records not read yet, oldest first; what a record is belongs
+ *	     to the queue's type, which embeds a struct list_head in it
+ * @wait_queue: readers and pollers waiting for @deliver to fill
+ */
+struct iommufd_eventq {
+	struct iommufd_object obj;
+	struct iommufd_ctx *ictx;
+	struct file *filep;
+	spinlock_t lock;	/* protects deliver */
+	struct list_head deliver;
+	wait_queue_head_t wait_queue;
+};
+
+void iommufd_eventq_init(struct iommufd_eventq *eventq,
+			 struct iommufd_ctx *ictx);
+int iommufd_eventq_open_file(struct iommufd_eventq *eventq, const char *name,
+			     const struct file_operations *fops);
+void iommufd_eventq_push(struct iommufd_eventq *eventq,
+			 struct list_head *record);
+struct list_head *iommufd_eventq_pop(struct iommufd_eventq *eventq);
+void iommufd_eventq_unpop(struct iommufd_eventq *eventq,
+			  struct list_head *record);
+__poll_t iommufd_eventq_fops_poll(struct file *filep,
+				  struct poll_table_struct *wait);
+int iommufd_eventq_fops_release(struct inode *inode, struct file *filep);
+
+/*
+ * The file operations of one type of event queue: its own read and write
+ * (NULL when it takes no writes), the shared poll and release.
+ */
+#define IOMMUFD_EVENTQ_FOPS(_read, _write)                                     \
+	{                                                                      \
+		.owner = THIS_MODULE,                                          \
+		.read = _read,                                                 \
+		.write = _write,                                               \
+		.poll = iommufd_eventq_fops_poll,                              \
+		.release = iommufd_eventq_fops_release,                        \
+		.llseek = no_llseek,                                           \
+	}
+
 /* The test command (selftest.c) */
 int iommufd_test(struct iommufd_ucmd *ucmd);
 void iommufd_selftest_destroy(struct iommufd_object *obj);
