@@ -4,10 +4,11 @@
  *
  * Implemented: reserved IOVA, in-kernel accesses (pinning and CPU copies
  * through an IOAS), page pin-count checks, mock devices of the mock IOMMU
- * (create, attach, replace, check a domain's translations), PASID attach
- * and detach of a mock device, and dirty pages in a mock domain. The
- * remaining operations (nesting, faults, PASID replace and checks,
- * dma-buf) answer EOPNOTSUPP until the layers they need exist.
+ * (create, attach, replace, check a domain's translations), the IOTLB of
+ * nested mock domains, page requests of mock devices, PASID attach, replace
+ * and detach of mock devices, dirty pages in a mock domain, and a dma-buf
+ * exporter. The remaining operations answer EOPNOTSUPP until the layers
+ * they need exist.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -409,18 +410,27 @@ struct selftest_obj {
 	struct iommufd_ctx *ictx;
 	struct emu_dev *dev;
 	struct iommufd_device *idev;
+	struct mutex pasid_lock;	/* protects pasids */
+	struct xarray pasids;		/* PASIDs attached by PASID_ATTACH */
 };
 
 void iommufd_selftest_destroy(struct iommufd_object *obj)
 {
 	struct selftest_obj *sobj = container_of(obj, struct selftest_obj, obj);
+	unsigned long pasid;
+	void *entry;
 
 	if (sobj->idev) {
+		/* A test may end with PASIDs still attached */
+		xa_for_each(&sobj->pasids, pasid, entry)
+			iommufd_device_detach(sobj->idev, pasid);
 		iommufd_device_detach(sobj->idev, EMU_NO_PASID);
 		iommufd_device_unbind(sobj->idev);
 	}
 	if (sobj->dev)
 		emu_mock_dev_destroy(sobj->dev);
+	xa_destroy(&sobj->pasids);
+	mutex_destroy(&sobj->pasid_lock);
 }
 
 static int test_mock_domain(struct iommufd_ucmd *ucmd, u32 pt_id,
@@ -443,6 +453,8 @@ static int test_mock_domain(struct iommufd_ucmd *ucmd, u32 pt_id,
 	if (IS_ERR(sobj))
 		return PTR_ERR(sobj);
 	sobj->ictx = ucmd->ictx;
+	mutex_init(&sobj->pasid_lock);
+	xa_init(&sobj->pasids);
 
 	sobj->dev = emu_mock_dev_create(flags);
 	if (IS_ERR(sobj->dev)) {
@@ -506,8 +518,8 @@ static int test_check_map(struct iommufd_ucmd *ucmd, u32 hwpt_id,
 	obj = iommufd_get_object(ucmd->ictx, hwpt_id, IOMMUFD_OBJ_HWPT_PAGING);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
-	domain = hwpt->domain;
+	hwpt = container_of(obj, struct iommufd_hwpt_paging, common.obj);
+	domain = hwpt->common.domain;
 	granule = domain->min_pgsize;
 
 	if (iova % granule || length % granule ||
@@ -606,8 +618,8 @@ static int test_dirty(struct iommufd_ucmd *ucmd, u32 hwpt_id, u64 iova,
 	obj = iommufd_get_object(ucmd->ictx, hwpt_id, IOMMUFD_OBJ_HWPT_PAGING);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
-	rc = emu_mock_domain_dirty_tracking(hwpt->domain);
+	hwpt = container_of(obj, struct iommufd_hwpt_paging, common.obj);
+	rc = emu_mock_domain_dirty_tracking(hwpt->common.domain);
 	if (rc)
 		goto out_put;
 
@@ -623,7 +635,7 @@ static int test_dirty(struct iommufd_ucmd *ucmd, u32 hwpt_id, u64 iova,
 		goto out_free;
 	}
 	cmd->dirty.out_nr_dirty =
-		emu_mock_domain_set_dirty(hwpt->domain, iova, page_size,
+		emu_mock_domain_set_dirty(hwpt->common.domain, iova, page_size,
 					  bitmap, nbits);
 	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
 out_free:
@@ -633,42 +645,152 @@ out_put:
 	return rc;
 }
 
-/* Attach a PASID of a mock device to an IOAS or HWPT */
-static int test_pasid_attach(struct iommufd_ucmd *ucmd, u32 stdev_id,
-			     u32 pasid, u32 *pt_id)
+/* Does IOTLB slot @index of a nested mock HWPT hold @expect? */
+static int test_check_iotlb(struct iommufd_ucmd *ucmd, u32 hwpt_id,
+			    u32 index, u32 expect)
 {
+	struct iommufd_hw_pagetable *hwpt;
 	struct iommufd_object *obj;
-	struct selftest_obj *sobj;
+	u32 value;
 	int rc;
 
-	obj = iommufd_get_object(ucmd->ictx, stdev_id, IOMMUFD_OBJ_SELFTEST);
+	obj = iommufd_get_object(ucmd->ictx, hwpt_id, IOMMUFD_OBJ_HWPT_NESTED);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	sobj = container_of(obj, struct selftest_obj, obj);
-	rc = iommufd_device_attach(sobj->idev, pasid, pt_id);
-	if (!rc) {
-		rc = iommufd_ucmd_respond(ucmd, sizeof(struct iommu_test_cmd));
-		if (rc)
-			iommufd_device_detach(sobj->idev, pasid);
-	}
+	hwpt = container_of(obj, struct iommufd_hw_pagetable, obj);
+	rc = emu_mock_domain_iotlb(hwpt->domain, index, &value);
+	if (!rc && value != expect)
+		rc = -EINVAL;
 	iommufd_put_object(ucmd->ictx, obj);
 	return rc;
 }
 
-/* Detach a PASID of a mock device; detaching what is not attached is 0 */
-static int test_pasid_detach(struct iommufd_ucmd *ucmd, u32 stdev_id,
-			     u32 pasid)
+/* A mock device sends a page request, as if its DMA had faulted */
+static int test_trigger_iopf(struct iommufd_ucmd *ucmd)
 {
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	struct iommufd_device *idev;
 	struct iommufd_object *obj;
-	struct selftest_obj *sobj;
+	int rc;
 
-	obj = iommufd_get_object(ucmd->ictx, stdev_id, IOMMUFD_OBJ_SELFTEST);
+	obj = iommufd_get_object(ucmd->ictx, cmd->trigger_iopf.dev_id,
+				 IOMMUFD_OBJ_DEVICE);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	sobj = container_of(obj, struct selftest_obj, obj);
-	iommufd_device_detach(sobj->idev, pasid);
+	idev = container_of(obj, struct iommufd_device, obj);
+	rc = emu_mock_dev_page_request(idev->dev, cmd->trigger_iopf.pasid,
+				       cmd->trigger_iopf.grpid,
+				       cmd->trigger_iopf.perm,
+				       cmd->trigger_iopf.addr);
 	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
+static struct selftest_obj *test_get_sobj(struct iommufd_ucmd *ucmd, u32 id)
+{
+	struct iommufd_object *obj;
+
+	obj = iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_SELFTEST);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	return container_of(obj, struct selftest_obj, obj);
+}
+
+/*
+ * PASID attach, replace and detach of a mock device, through the same
+ * device attach code as its RID (and as a VFIO device's PASIDs).
+ */
+static int test_pasid_change(struct iommufd_ucmd *ucmd, bool replace)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	/* pasid_replace has the layout of pasid_attach */
+	u32 pasid = cmd->pasid_attach.pasid;
+	struct selftest_obj *sobj;
+	int rc;
+
+	sobj = test_get_sobj(ucmd, cmd->id);
+	if (IS_ERR(sobj))
+		return PTR_ERR(sobj);
+	mutex_lock(&sobj->pasid_lock);
+	if (replace) {
+		rc = iommufd_device_replace(sobj->idev, pasid,
+					    &cmd->pasid_attach.pt_id);
+		if (!rc)
+			rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+		goto out_unlock;
+	}
+
+	rc = iommufd_device_attach(sobj->idev, pasid,
+				   &cmd->pasid_attach.pt_id);
+	if (rc)
+		goto out_unlock;
+	/* Remembered so that destroying the device detaches it too */
+	rc = xa_err(xa_store(&sobj->pasids, pasid, xa_mk_value(1),
+			     GFP_KERNEL));
+	if (!rc)
+		rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc) {
+		/* A failed attach leaves nothing behind */
+		iommufd_device_detach(sobj->idev, pasid);
+		xa_erase(&sobj->pasids, pasid);
+	}
+out_unlock:
+	mutex_unlock(&sobj->pasid_lock);
+	iommufd_put_object(ucmd->ictx, &sobj->obj);
+	return rc;
+}
+
+static int test_pasid_detach(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	struct selftest_obj *sobj;
+
+	sobj = test_get_sobj(ucmd, cmd->id);
+	if (IS_ERR(sobj))
+		return PTR_ERR(sobj);
+	/* Detaching a PASID that is not attached is not an error */
+	mutex_lock(&sobj->pasid_lock);
+	iommufd_device_detach(sobj->idev, cmd->pasid_detach.pasid);
+	xa_erase(&sobj->pasids, cmd->pasid_detach.pasid);
+	mutex_unlock(&sobj->pasid_lock);
+	iommufd_put_object(ucmd->ictx, &sobj->obj);
 	return 0;
+}
+
+/* Is the PASID attached to the HWPT @hwpt_id, or (0) not at all? */
+static int test_pasid_check_hwpt(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	struct iommufd_hw_pagetable *hwpt;
+	struct emu_domain *current_domain;
+	struct selftest_obj *sobj;
+	struct emu_group *group;
+	int rc = 0;
+
+	sobj = test_get_sobj(ucmd, cmd->id);
+	if (IS_ERR(sobj))
+		return PTR_ERR(sobj);
+	group = sobj->dev->group;
+	mutex_lock(&group->lock);
+	current_domain = emu_group_domain(group, cmd->pasid_check.pasid);
+	mutex_unlock(&group->lock);
+
+	if (!cmd->pasid_check.hwpt_id) {
+		if (current_domain)
+			rc = -EINVAL;
+		goto out_put;
+	}
+	hwpt = iommufd_get_hwpt(ucmd->ictx, cmd->pasid_check.hwpt_id);
+	if (IS_ERR(hwpt)) {
+		rc = PTR_ERR(hwpt);
+		goto out_put;
+	}
+	if (current_domain != hwpt->domain)
+		rc = -EINVAL;
+	iommufd_put_object(ucmd->ictx, &hwpt->obj);
+out_put:
+	iommufd_put_object(ucmd->ictx, &sobj->obj);
+	return rc;
 }
 
 int iommufd_test(struct iommufd_ucmd *ucmd)
@@ -727,12 +849,19 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 		return test_dirty(ucmd, cmd->id, cmd->dirty.iova,
 				  cmd->dirty.length, cmd->dirty.page_size,
 				  u64_to_user_ptr(cmd->dirty.uptr));
+	case IOMMU_TEST_OP_MD_CHECK_IOTLB:
+		return test_check_iotlb(ucmd, cmd->id, cmd->check_iotlb.id,
+					cmd->check_iotlb.iotlb);
+	case IOMMU_TEST_OP_TRIGGER_IOPF:
+		return test_trigger_iopf(ucmd);
 	case IOMMU_TEST_OP_PASID_ATTACH:
-		return test_pasid_attach(ucmd, cmd->id, cmd->pasid_attach.pasid,
-					 &cmd->pasid_attach.pt_id);
+		return test_pasid_change(ucmd, false);
+	case IOMMU_TEST_OP_PASID_REPLACE:
+		return test_pasid_change(ucmd, true);
 	case IOMMU_TEST_OP_PASID_DETACH:
-		return test_pasid_detach(ucmd, cmd->id,
-					 cmd->pasid_detach.pasid);
+		return test_pasid_detach(ucmd);
+	case IOMMU_TEST_OP_PASID_CHECK_HWPT:
+		return test_pasid_check_hwpt(ucmd);
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
 		/*
 		 * Upstream shrinks its temporary batch memory with this to

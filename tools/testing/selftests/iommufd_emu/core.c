@@ -38,6 +38,8 @@ static const struct cmd_desc implemented_cmds[] = {
 		 struct iommu_hwpt_set_dirty_tracking),
 	CMD_DESC(IOMMU_HWPT_GET_DIRTY_BITMAP,
 		 struct iommu_hwpt_get_dirty_bitmap),
+	CMD_DESC(IOMMU_HWPT_INVALIDATE, struct iommu_hwpt_invalidate),
+	CMD_DESC(IOMMU_FAULT_QUEUE_ALLOC, struct iommu_fault_alloc),
 };
 
 /*
@@ -47,8 +49,6 @@ static const struct cmd_desc implemented_cmds[] = {
  * dirty.c.
  */
 static const struct cmd_desc pending_cmds[] = {
-	CMD_DESC(IOMMU_HWPT_INVALIDATE, struct iommu_hwpt_invalidate),
-	CMD_DESC(IOMMU_FAULT_QUEUE_ALLOC, struct iommu_fault_alloc),
 	CMD_DESC(IOMMU_VIOMMU_ALLOC, struct iommu_viommu_alloc),
 	CMD_DESC(IOMMU_VDEVICE_ALLOC, struct iommu_vdevice_alloc),
 	CMD_DESC(IOMMU_VEVENTQ_ALLOC, struct iommu_veventq_alloc),
@@ -67,6 +67,8 @@ static int zero_cmd_result(unsigned long cmd)
 	switch (cmd) {
 	case IOMMU_IOAS_ALLOC:
 	case IOMMU_IOAS_CHANGE_PROCESS:
+	/* a fault queue needs no arguments (its fd goes with the context) */
+	case IOMMU_FAULT_QUEUE_ALLOC:
 		return 0;
 	case IOMMU_OPTION:
 		/* RLIMIT_MODE, OP_SET, value 0 on an empty context */

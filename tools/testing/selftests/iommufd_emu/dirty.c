@@ -668,7 +668,8 @@ TEST_F(dirty, pasid)
 				IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
 					IOMMU_HWPT_ALLOC_PASID,
 				IOMMU_HWPT_DATA_NONE, NULL, 0, &pasid_hwpt));
-	ASSERT_OK(dt_mock_domain(self->fd, self->ioas_id,
+	/* A PASID attach needs a PASID-capable HWPT on the RID, too */
+	ASSERT_OK(dt_mock_domain(self->fd, pasid_hwpt,
 				 MOCK_FLAGS_DEVICE_PASID, &stdev_id, NULL,
 				 NULL));
 	ASSERT_OK(dt_pasid(self->fd, IOMMU_TEST_OP_PASID_ATTACH, stdev_id,
