@@ -70,6 +70,52 @@ out_free:
 	return ERR_PTR(rc);
 }
 
+/*
+ * Accesses that pin: those that give pins back on request, and internal
+ * ones that lock their areas instead. Both need PAGE_SIZE aligned IOVA.
+ */
+static bool iommufd_access_pins(struct iommufd_access *access)
+{
+	return access->ops->unmap || access->locks_areas;
+}
+
+/* Internal accesses have no callbacks */
+static const struct iommufd_access_ops iommufd_access_locking_ops = {};
+
+/**
+ * iommufd_access_create_locking() - an internal access that locks areas
+ * @ioas: the IOAS; the caller holds a reference on it
+ *
+ * For state the kernel hands to hardware by physical address (a vIOMMU's
+ * queue in guest memory): its pins cannot be revoked, so unmapping an area
+ * that holds some fails with EBUSY instead of asking for them back.
+ *
+ * Return: the access, or ERR_PTR(-EADDRINUSE) when an existing mapping is
+ * not page aligned, -ENOMEM.
+ */
+struct iommufd_access *iommufd_access_create_locking(struct iommufd_ioas *ioas)
+{
+	struct iommufd_access *access;
+	int rc;
+
+	access = kzalloc(sizeof(*access), GFP_KERNEL_ACCOUNT);
+	if (!access)
+		return ERR_PTR(-ENOMEM);
+	rc = iopt_add_pinning_access(&ioas->iopt);
+	if (rc) {
+		kfree(access);
+		return ERR_PTR(rc);
+	}
+	refcount_inc(&ioas->obj.users);
+	access->ioas = ioas;
+	access->ops = &iommufd_access_locking_ops;
+	access->locks_areas = true;
+	mutex_lock(&ioas->iopt.access_lock);
+	list_add_tail(&access->node, &ioas->iopt.access_list);
+	mutex_unlock(&ioas->iopt.access_lock);
+	return access;
+}
+
 /**
  * iommufd_access_destroy() - stop using the IOAS
  * @access: the access; it must hold no pins any more
@@ -81,7 +127,7 @@ void iommufd_access_destroy(struct iommufd_access *access)
 	mutex_lock(&iopt->access_lock);
 	list_del(&access->node);
 	mutex_unlock(&iopt->access_lock);
-	if (access->ops->unmap)
+	if (iommufd_access_pins(access))
 		iopt_remove_pinning_access(iopt);
 	refcount_dec(&access->ioas->obj.users);
 	kfree(access);
@@ -160,7 +206,7 @@ static bool area_allows(struct iopt_area *area, bool write)
 }
 
 static void unpin_walked(struct io_pagetable *iopt, unsigned long iova,
-			 unsigned long last)
+			 unsigned long last, bool locked)
 {
 	struct area_walk walk;
 	struct iopt_area *area;
@@ -170,6 +216,8 @@ static void unpin_walked(struct io_pagetable *iopt, unsigned long iova,
 		iopt_pages_unpin(area->pages,
 				 iopt_area_iova_to_index(area, walk.cur),
 				 iopt_area_iova_to_index(area, walk.piece_last));
+		if (locked)
+			atomic_dec(&area->num_locks);
 		atomic_dec(&area->num_accesses);
 	}
 }
@@ -199,8 +247,11 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 	unsigned long last;
 	int rc = 0;
 
-	/* Without an unmap callback its pins could never be revoked */
-	if (WARN_ON(!access->ops->unmap))
+	/*
+	 * Pins must be given back on unmap, or lock their areas; any other
+	 * access could never let go of them.
+	 */
+	if (WARN_ON(!iommufd_access_pins(access)))
 		return -EINVAL;
 	if (!length)
 		return -EINVAL;
@@ -234,13 +285,15 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 		if (rc)
 			break;
 		atomic_inc(&area->num_accesses);
+		if (access->locks_areas)
+			atomic_inc(&area->num_locks);
 		for (i = index; i <= last_index; i++)
 			*out_pages++ = iopt_pages_page(area->pages, i);
 	}
 	if (!rc && !area_walk_done(&walk))
 		rc = -ENOENT;
 	if (rc && walk.cur != iova)
-		unpin_walked(iopt, iova, walk.cur - 1);
+		unpin_walked(iopt, iova, walk.cur - 1, access->locks_areas);
 	up_read(&iopt->iova_rwsem);
 	return rc;
 }
@@ -261,7 +314,7 @@ void iommufd_access_unpin_pages(struct iommufd_access *access,
 		return;
 
 	down_read(&iopt->iova_rwsem);
-	unpin_walked(iopt, iova, last);
+	unpin_walked(iopt, iova, last, access->locks_areas);
 	up_read(&iopt->iova_rwsem);
 }
 
