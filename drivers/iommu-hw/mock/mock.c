@@ -7,7 +7,10 @@
  * per MOCK_PAGE_SIZE granule: simple and obviously correct, which is what
  * a test double needs; the emulated SMMUv3 and VT-d use real page tables.
  */
+#include <linux/gfp.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
 #include <linux/iommufd.h>
@@ -191,6 +194,179 @@ static int mock_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
 	return sizeof(info);
 }
 
+/*
+ * The mock vIOMMU. With user data it exposes two pages of "registers" that
+ * userspace maps through the iommufd, the first word holding what userspace
+ * passed in; it runs up to IOMMU_TEST_HW_QUEUE_MAX queues, which must be
+ * created in index order and destroyed in reverse.
+ */
+struct mock_viommu {
+	struct emu_viommu core;
+	u32 *page;
+	unsigned long mmap_offset;
+	struct mutex queue_lock;	/* protects queues[] */
+	struct mock_hw_queue *queues[IOMMU_TEST_HW_QUEUE_MAX];
+};
+
+struct mock_hw_queue {
+	struct emu_hw_queue core;
+	struct mock_hw_queue *prev;
+};
+
+static struct mock_viommu *to_mock_viommu(struct emu_viommu *viommu)
+{
+	return container_of(viommu, struct mock_viommu, core);
+}
+
+static struct mock_hw_queue *to_mock_hw_queue(struct emu_hw_queue *queue)
+{
+	return container_of(queue, struct mock_hw_queue, core);
+}
+
+static size_t mock_hw_queue_size(struct emu_viommu *viommu, u32 type)
+{
+	if (type != IOMMU_HW_QUEUE_TYPE_SELFTEST)
+		return 0;
+	return EMU_HW_QUEUE_STRUCT_SIZE(struct mock_hw_queue, core);
+}
+
+static int mock_hw_queue_init(struct emu_hw_queue *queue)
+{
+	struct mock_viommu *mviommu = to_mock_viommu(queue->viommu);
+	struct mock_hw_queue *mqueue = to_mock_hw_queue(queue);
+	struct mock_hw_queue *prev = NULL;
+	int rc = 0;
+
+	if (queue->index >= IOMMU_TEST_HW_QUEUE_MAX)
+		return -EINVAL;
+
+	mutex_lock(&mviommu->queue_lock);
+	if (mviommu->queues[queue->index]) {
+		rc = -EEXIST;
+		goto out_unlock;
+	}
+	/* Queue n needs queue n - 1: the hardware chains them */
+	if (queue->index) {
+		prev = mviommu->queues[queue->index - 1];
+		if (!prev) {
+			rc = -EIO;
+			goto out_unlock;
+		}
+	}
+	/* The address the core worked out must be what stage 2 says */
+	if (queue->base_pa != emu_domain_iova_to_phys(queue->viommu->parent,
+						      queue->base_iova)) {
+		rc = -EFAULT;
+		goto out_unlock;
+	}
+	if (prev) {
+		rc = emu_hw_queue_depend(queue, &prev->core);
+		if (rc)
+			goto out_unlock;
+	}
+	mqueue->prev = prev;
+	mviommu->queues[queue->index] = mqueue;
+out_unlock:
+	mutex_unlock(&mviommu->queue_lock);
+	return rc;
+}
+
+static void mock_hw_queue_destroy(struct emu_hw_queue *queue)
+{
+	struct mock_viommu *mviommu = to_mock_viommu(queue->viommu);
+	struct mock_hw_queue *mqueue = to_mock_hw_queue(queue);
+
+	mutex_lock(&mviommu->queue_lock);
+	mviommu->queues[queue->index] = NULL;
+	if (mqueue->prev)
+		emu_hw_queue_undepend(queue, &mqueue->prev->core);
+	mutex_unlock(&mviommu->queue_lock);
+}
+
+static void mock_viommu_destroy(struct emu_viommu *viommu)
+{
+	struct mock_viommu *mviommu = to_mock_viommu(viommu);
+
+	if (mviommu->page) {
+		emu_viommu_mmap_remove(viommu, mviommu->mmap_offset);
+		free_pages((unsigned long)mviommu->page, 1);
+	}
+	mutex_destroy(&mviommu->queue_lock);
+}
+
+static const struct emu_viommu_ops mock_viommu_ops = {
+	.hw_queue_size = mock_hw_queue_size,
+	.hw_queue_init = mock_hw_queue_init,
+	.hw_queue_destroy = mock_hw_queue_destroy,
+	.destroy = mock_viommu_destroy,
+};
+
+static size_t mock_viommu_size(struct emu_dev *dev, u32 type)
+{
+	if (type != IOMMU_VIOMMU_TYPE_SELFTEST)
+		return 0;
+	return EMU_VIOMMU_STRUCT_SIZE(struct mock_viommu, core);
+}
+
+/* The selftest's data: in_data comes in, the rest goes back out */
+static int mock_viommu_setup_page(struct mock_viommu *mviommu,
+				  const struct emu_user_data *data)
+{
+	struct iommu_viommu_selftest info;
+	int rc;
+
+	rc = emu_user_data_copy(data, IOMMU_VIOMMU_TYPE_SELFTEST, &info,
+				sizeof(info),
+				offsetofend(struct iommu_viommu_selftest,
+					    out_data));
+	if (rc)
+		return rc;
+
+	mviommu->page = (u32 *)__get_free_pages(GFP_KERNEL_ACCOUNT |
+						__GFP_ZERO, 1);
+	if (!mviommu->page)
+		return -ENOMEM;
+	rc = emu_viommu_mmap_add(&mviommu->core, virt_to_phys(mviommu->page),
+				 2 * PAGE_SIZE, &mviommu->mmap_offset);
+	if (rc)
+		goto out_free;
+
+	/* Userspace reads it back through the mapping and through the data */
+	*mviommu->page = info.in_data;
+	info.out_data = info.in_data;
+	info.out_mmap_offset = mviommu->mmap_offset;
+	info.out_mmap_length = 2 * PAGE_SIZE;
+	if (copy_to_user((void __user *)data->uptr, &info,
+			 min_t(size_t, data->len, sizeof(info)))) {
+		rc = -EFAULT;
+		goto out_remove;
+	}
+	return 0;
+
+out_remove:
+	emu_viommu_mmap_remove(&mviommu->core, mviommu->mmap_offset);
+out_free:
+	free_pages((unsigned long)mviommu->page, 1);
+	mviommu->page = NULL;
+	return rc;
+}
+
+static int mock_viommu_init(struct emu_viommu *viommu, struct emu_dev *dev,
+			    const struct emu_user_data *data)
+{
+	struct mock_viommu *mviommu = to_mock_viommu(viommu);
+	int rc;
+
+	if (data) {
+		rc = mock_viommu_setup_page(mviommu, data);
+		if (rc)
+			return rc;
+	}
+	mutex_init(&mviommu->queue_lock);
+	viommu->ops = &mock_viommu_ops;
+	return 0;
+}
+
 static u32 mock_dev_caps(struct emu_dev *dev)
 {
 	if (to_mock_dev(dev)->flags & EMU_MOCK_DEV_NO_DIRTY)
@@ -202,6 +378,8 @@ static const struct emu_iommu_ops mock_iommu_ops = {
 	.domain_alloc_paging = mock_domain_alloc_paging,
 	.hw_info = mock_hw_info,
 	.dev_caps = mock_dev_caps,
+	.viommu_size = mock_viommu_size,
+	.viommu_init = mock_viommu_init,
 };
 
 static struct emu_iommu mock_iommu = {
