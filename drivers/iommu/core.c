@@ -16,6 +16,7 @@
 #include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "emu_iommu.h"
 
@@ -135,6 +136,9 @@ int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 	unsigned long pasid;
 	int rc = 0;
 
+	INIT_LIST_HEAD(&dev->iopf_partial);
+	atomic_set(&dev->iopf_pending, 0);
+
 	mutex_lock(&emu_core_lock);
 	if (group_tag) {
 		list_for_each_entry(iter, &emu_groups, node) {
@@ -184,6 +188,9 @@ void emu_dev_remove(struct emu_dev *dev)
 	mutex_lock(&group->lock);
 	xa_for_each(&group->domains, pasid, domain)
 		emu_dev_switch_nofail(dev, pasid, group->iommu->blocked_domain);
+	emu_iopf_drop_partial(dev);
+	/* Detaching answered every group a handler took */
+	WARN_ON(atomic_read(&dev->iopf_pending));
 	list_del(&dev->group_node);
 	group->ndevices--;
 	mutex_unlock(&group->lock);
@@ -608,20 +615,18 @@ struct emu_domain *emu_domain_alloc_nested(struct emu_dev *dev,
 /**
  * emu_domain_cache_invalidate_user() - forward userspace's invalidations
  * @domain: a nested domain
- * @data: the array of requests
- * @entry_len: size of one request
- * @entry_num: number of requests; set to how many were handled
+ * @array: the requests; @array->entry_num is set to how many were handled
  *
  * Return: 0 or an errno from the driver; -EOPNOTSUPP without support.
  */
 int emu_domain_cache_invalidate_user(struct emu_domain *domain,
-				     const struct emu_user_data *data,
-				     u32 entry_len, u32 *entry_num)
+				     struct emu_user_array *array)
 {
-	if (!domain->ops->cache_invalidate_user)
+	if (!domain->ops->cache_invalidate_user) {
+		array->entry_num = 0;
 		return -EOPNOTSUPP;
-	return domain->ops->cache_invalidate_user(domain, data, entry_len,
-						  entry_num);
+	}
+	return domain->ops->cache_invalidate_user(domain, array);
 }
 
 /**
@@ -658,4 +663,56 @@ int emu_domain_read_and_clear_dirty(struct emu_domain *domain,
 		return -EOPNOTSUPP;
 	return domain->ops->read_and_clear_dirty(domain, iova, size, clear,
 						 bitmap, pgshift);
+}
+
+/**
+ * emu_user_data_copy() - fetch a driver's data struct from userspace
+ * @data: where userspace put it, its type and its length
+ * @type: the data type the driver expects
+ * @dst: the driver's struct
+ * @size: sizeof(*@dst)
+ * @min_size: where the first version of the struct ended
+ *
+ * A shorter struct than @size (down to @min_size) is zero-extended; a
+ * longer one is refused, since the driver could not honour its tail.
+ *
+ * Return: 0; -EINVAL for another type or a length outside
+ * [@min_size, @size]; -EFAULT; -E2BIG as copy_struct_from_user().
+ */
+int emu_user_data_copy(const struct emu_user_data *data, u32 type, void *dst,
+		       size_t size, size_t min_size)
+{
+	if (data->type != type)
+		return -EINVAL;
+	if (data->len < min_size || data->len > size)
+		return -EINVAL;
+	return copy_struct_from_user(dst, size, data->uptr, data->len);
+}
+
+/**
+ * emu_user_array_copy() - fetch one entry of a userspace array
+ * @array: the array
+ * @index: the entry, below @array->entry_num
+ * @type: the data type the driver expects
+ * @dst: the driver's struct for one entry
+ * @size: sizeof(*@dst)
+ * @min_size: where the first version of the entry struct ended
+ *
+ * The entry is @array->entry_len bytes long, with the rules of
+ * emu_user_data_copy().
+ *
+ * Return: 0 or a negative errno as emu_user_data_copy().
+ */
+int emu_user_array_copy(const struct emu_user_array *array, u32 index,
+			u32 type, void *dst, size_t size, size_t min_size)
+{
+	const struct emu_user_data entry = {
+		.type = array->type,
+		.uptr = array->uptr + (size_t)array->entry_len * index,
+		.len = array->entry_len,
+	};
+
+	if (WARN_ON(index >= array->entry_num))
+		return -EINVAL;
+	return emu_user_data_copy(&entry, type, dst, size, min_size);
 }

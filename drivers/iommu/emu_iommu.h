@@ -47,8 +47,98 @@ struct emu_user_data {
 	size_t len;
 };
 
+/**
+ * struct emu_user_array - an array of driver-specific entries in userspace
+ * @type: the uAPI's data type number of every entry, which the driver checks
+ * @uptr: the first entry
+ * @entry_len: bytes from one entry to the next, as userspace laid them out
+ * @entry_num: number of entries; a driver handling the array sets it to how
+ *	       many entries it carried out, also when it fails part-way
+ */
+struct emu_user_array {
+	u32 type;
+	const void __user *uptr;
+	u32 entry_len;
+	u32 entry_num;
+};
+
 int emu_user_data_copy(const struct emu_user_data *data, u32 type, void *dst,
 		       size_t size, size_t min_size);
+int emu_user_array_copy(const struct emu_user_array *array, u32 index,
+			u32 type, void *dst, size_t size, size_t min_size);
+
+/* Flags of struct emu_page_request */
+#define EMU_PRQ_PASID_VALID	BIT(0)	/* @pasid is meaningful */
+#define EMU_PRQ_LAST_PAGE	BIT(1)	/* closes its group: answer it now */
+
+/* Access rights a page request asks for */
+#define EMU_PRQ_PERM_READ	BIT(0)
+#define EMU_PRQ_PERM_WRITE	BIT(1)
+#define EMU_PRQ_PERM_EXEC	BIT(2)
+#define EMU_PRQ_PERM_PRIV	BIT(3)
+
+/**
+ * struct emu_page_request - one page request a device sent to its IOMMU
+ * @flags: EMU_PRQ_PASID_VALID, EMU_PRQ_LAST_PAGE
+ * @pasid: the PASID the request carries, with EMU_PRQ_PASID_VALID
+ * @grpid: the page request group it belongs to
+ * @perm: EMU_PRQ_PERM_* wanted
+ * @addr: the faulting address
+ */
+struct emu_page_request {
+	u32 flags;
+	u32 pasid;
+	u32 grpid;
+	u32 perm;
+	u64 addr;
+};
+
+/* What a page request group is finally answered with */
+enum emu_page_response {
+	EMU_PAGE_RESP_SUCCESS,	/* mapped now: the device retries */
+	EMU_PAGE_RESP_INVALID,	/* cannot be resolved: do not retry */
+	EMU_PAGE_RESP_FAILURE,	/* the IOMMU could not handle it at all */
+};
+
+/**
+ * struct emu_iopf_request - one request inside a struct emu_iopf_group
+ * @req: the request
+ * @node: entry in emu_iopf_group::requests, or in the device's list of
+ *	  requests waiting for the last one of their group
+ */
+struct emu_iopf_request {
+	struct emu_page_request req;
+	struct list_head node;
+};
+
+/**
+ * struct emu_iopf_group - a complete page request group, handed to the
+ *			   fault handler of the domain it was routed to
+ * @dev: the device that sent it
+ * @attach_group: @dev's group when it was reported
+ * @attach_pasid: the attachment (PASID slot of @attach_group) that routed it
+ * @domain: the domain attached there, whose iopf_handler got the group
+ * @requests: every request of the group in arrival order, the last one last
+ * @nr_requests: how many
+ * @last: the request that closed the group (in @requests)
+ * @node: for the handler's own bookkeeping, free to use until it answers
+ * @cookie: for the handler's own bookkeeping
+ * @user_dev_id: for the handler's own bookkeeping
+ *
+ * The handler owns the group until it calls emu_iopf_group_respond().
+ */
+struct emu_iopf_group {
+	struct emu_dev *dev;
+	struct emu_group *attach_group;
+	u32 attach_pasid;
+	struct emu_domain *domain;
+	struct list_head requests;
+	unsigned int nr_requests;
+	struct emu_iopf_request last;
+	struct list_head node;
+	u32 cookie;
+	u32 user_dev_id;
+};
 
 /* Access kinds of a DMA, for emu_domain_ops::translate */
 #define EMU_DMA_READ	BIT(0)
@@ -88,10 +178,11 @@ struct emu_translation {
  *	 one call; *@mapped tells how much was mapped, also on failure
  * @unmap: unmap [iova, iova + size); returns the bytes unmapped
  * @iova_to_phys: physical address @iova translates to, 0 if none
- * @cache_invalidate_user: carry out @*entry_num invalidation requests of
- *			   @entry_len bytes each at @data (a nested domain's
- *			   or vIOMMU's caches); set *@entry_num to the number
- *			   handled
+ * @cache_invalidate_user: carry out the invalidation requests of @array
+ *			   (a nested domain's caches) in order, stopping at
+ *			   the first that fails, and set @array->entry_num to
+ *			   the number carried out. With no entries it only
+ *			   checks @array->type.
  * @set_dirty_tracking: start or stop recording DMA writes
  * @read_and_clear_dirty: report the pages of [iova, iova + size) written
  *			  since the last call into @bitmap, one bit per
@@ -117,8 +208,7 @@ struct emu_domain_ops {
 	phys_addr_t (*iova_to_phys)(struct emu_domain *domain,
 				    unsigned long iova);
 	int (*cache_invalidate_user)(struct emu_domain *domain,
-				     const struct emu_user_data *data,
-				     u32 entry_len, u32 *entry_num);
+				     struct emu_user_array *array);
 	int (*set_dirty_tracking)(struct emu_domain *domain, bool enable);
 	int (*read_and_clear_dirty)(struct emu_domain *domain,
 				    unsigned long iova, size_t size, bool clear,
@@ -142,6 +232,13 @@ struct emu_domain_ops {
  * @dma_lock: held for read by DMA while it uses a translation, for write
  *	      by unmap, so that pages are never released under a DMA (the
  *	      emulated IOTLB flush)
+ * @iopf_handler: takes the page request groups routed to the domain; set
+ *		  by its owner before the domain is first attached. It runs
+ *		  under the group's lock and must not sleep on anything an
+ *		  attach can hold. Returns 0 when it took the group (and will
+ *		  answer it), else an errno and the core answers FAILURE.
+ *		  NULL: page requests to the domain are answered INVALID.
+ * @iopf_data: for @iopf_handler
  */
 struct emu_domain {
 	enum emu_domain_type type;
@@ -152,6 +249,8 @@ struct emu_domain {
 	u64 aperture_end;
 	u32 flags;
 	struct rw_semaphore dma_lock;
+	int (*iopf_handler)(struct emu_iopf_group *group);
+	void *iopf_data;
 };
 
 /**
@@ -176,6 +275,8 @@ struct emu_domain {
  * @msi_window: the device's MSI doorbell window [*@start, *@last], which
  *		DMA can never use as memory; placed as the architecture
  *		places it. Return 0, or -ENOENT when there is none.
+ * @page_response: tell @dev's hardware how the page request group that
+ *		   closed with @last was answered; optional
  */
 struct emu_iommu_ops {
 	struct emu_domain *(*domain_alloc_paging)(struct emu_dev *dev,
@@ -190,6 +291,9 @@ struct emu_iommu_ops {
 	int (*hw_info)(struct emu_dev *dev, void *data, u32 len, u32 *type);
 	u32 (*dev_caps)(struct emu_dev *dev);
 	int (*msi_window)(struct emu_dev *dev, u64 *start, u64 *last);
+	void (*page_response)(struct emu_dev *dev,
+			      const struct emu_page_request *last,
+			      enum emu_page_response code);
 };
 
 /**
@@ -198,6 +302,9 @@ struct emu_iommu_ops {
  * @ops: the driver's operations
  * @blocked_domain: the instance's blocking domain, provided by the driver
  * @max_pasid_log2: PASID width the instance supports (0: none)
+ * @user_pasid_table: the PASID table belongs to the nested domain on the
+ *		      RID: a page request with a PASID that has no
+ *		      attachment of its own goes to a nested domain there
  * @node: entry in the list of instances (core.c)
  */
 struct emu_iommu {
@@ -205,6 +312,7 @@ struct emu_iommu {
 	const struct emu_iommu_ops *ops;
 	struct emu_domain *blocked_domain;
 	unsigned int max_pasid_log2;
+	bool user_pasid_table;
 	struct list_head node;
 };
 
@@ -246,6 +354,10 @@ struct emu_group {
  * @pasid_bits: PASID width the device can issue (0: none)
  * @iommu_priv: the driver's per-device state
  * @group_node: entry in @group's device list
+ * @iopf_partial: page requests waiting for the last request of their group
+ *		  (struct emu_iopf_request), under @group's lock
+ * @iopf_pending: page request groups handed to a fault handler and not
+ *		  answered yet
  */
 struct emu_dev {
 	const char *name;
@@ -255,6 +367,8 @@ struct emu_dev {
 	unsigned int pasid_bits;
 	void *iommu_priv;
 	struct list_head group_node;
+	struct list_head iopf_partial;
+	atomic_t iopf_pending;
 };
 
 int emu_iommu_register(struct emu_iommu *iommu);
@@ -271,8 +385,7 @@ struct emu_domain *emu_domain_alloc_nested(struct emu_dev *dev,
 					   struct emu_domain *parent, u32 flags,
 					   const struct emu_user_data *data);
 int emu_domain_cache_invalidate_user(struct emu_domain *domain,
-				     const struct emu_user_data *data,
-				     u32 entry_len, u32 *entry_num);
+				     struct emu_user_array *array);
 int emu_domain_set_dirty_tracking(struct emu_domain *domain, bool enable);
 int emu_domain_read_and_clear_dirty(struct emu_domain *domain,
 				    unsigned long iova, size_t size,
@@ -298,6 +411,13 @@ int emu_dev_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type);
 int emu_dev_msi_window(struct emu_dev *dev, u64 *start, u64 *last);
 u32 emu_dev_caps(struct emu_dev *dev);
 
+int emu_dev_report_page_request(struct emu_dev *dev,
+				const struct emu_page_request *req);
+void emu_iopf_group_respond(struct emu_iopf_group *group,
+			    enum emu_page_response code);
+
+/* Between core.c and iopf.c */
+void emu_iopf_drop_partial(struct emu_dev *dev);
 /*
  * Virtual IOMMUs (viommu.c).
  *
@@ -343,10 +463,11 @@ struct emu_viommu_host_ops {
  * @domain_alloc_nested: a stage-1 domain described by @data that
  *			 translates through the vIOMMU (and so its parent),
  *			 usable by @dev; EMU_DOMAIN_* @flags
- * @cache_invalidate: carry out *@entry_num invalidation requests of
- *		      @entry_len bytes each at @data, for caches the vIOMMU
- *		      owns (e.g. device caches named by virtual ID); set
- *		      *@entry_num to the number handled, also on failure
+ * @cache_invalidate: carry out the invalidation requests of @array, for
+ *		      caches the vIOMMU owns (e.g. device caches named by
+ *		      virtual ID), in order, stopping at the first that fails;
+ *		      set @array->entry_num to the number carried out. With
+ *		      no entries it only checks @array->type.
  * @vdev_init: optional: @dev is now presented as @virt_id
  * @vdev_destroy: optional: undo @vdev_init
  * @hw_queue_size: bytes of the driver's queue struct (struct emu_hw_queue
@@ -364,8 +485,7 @@ struct emu_viommu_ops {
 						  u32 flags,
 						  const struct emu_user_data *data);
 	int (*cache_invalidate)(struct emu_viommu *viommu,
-				const struct emu_user_data *data,
-				u32 entry_len, u32 *entry_num);
+				struct emu_user_array *array);
 	int (*vdev_init)(struct emu_viommu *viommu, struct emu_dev *dev,
 			 unsigned long virt_id);
 	void (*vdev_destroy)(struct emu_viommu *viommu, struct emu_dev *dev,
@@ -446,8 +566,7 @@ struct emu_domain *
 emu_viommu_alloc_domain_nested(struct emu_viommu *viommu, struct emu_dev *dev,
 			       u32 flags, const struct emu_user_data *data);
 int emu_viommu_cache_invalidate(struct emu_viommu *viommu,
-				const struct emu_user_data *data,
-				u32 entry_len, u32 *entry_num);
+				struct emu_user_array *array);
 bool emu_hw_queue_supported(struct emu_viommu *viommu, u32 type);
 struct emu_hw_queue *emu_hw_queue_alloc(struct emu_viommu *viommu, u32 type,
 					u32 index, u64 base_iova,

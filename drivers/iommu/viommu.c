@@ -15,30 +15,8 @@
  * ignorant of the uAPI layer.
  */
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "emu_iommu.h"
-
-/**
- * emu_user_data_copy() - read driver-specific user data
- * @data: what userspace passed
- * @type: the type the driver expects
- * @dst: kernel struct to fill
- * @size: its size
- * @min_size: the smallest length userspace may pass
- *
- * TEMPORARY: wip-nest provides this in core.c; drop this copy on merge.
- *
- * Return: 0; -EINVAL for another type or a short length; -E2BIG for
- * non-zero bytes past @size; -EFAULT.
- */
-int emu_user_data_copy(const struct emu_user_data *data, u32 type, void *dst,
-		       size_t size, size_t min_size)
-{
-	if (data->type != type || data->len < min_size)
-		return -EINVAL;
-	return copy_struct_from_user(dst, size, data->uptr, data->len);
-}
 
 /* The driver's vIOMMU struct size for @type, 0 when it has no such type */
 static size_t emu_viommu_size(struct emu_dev *dev, u32 type)
@@ -317,23 +295,19 @@ emu_viommu_alloc_domain_nested(struct emu_viommu *viommu, struct emu_dev *dev,
 /**
  * emu_viommu_cache_invalidate() - forward the guest's invalidations
  * @viommu: the vIOMMU
- * @data: the array of requests, with its type
- * @entry_len: size of one request
- * @entry_num: number of requests; set to how many were handled
+ * @array: the requests; entry_num is set to how many were carried out
  *
  * Return: 0, the driver's errno for the first request it refused, or
  * -EOPNOTSUPP when the vIOMMU has no caches to invalidate.
  */
 int emu_viommu_cache_invalidate(struct emu_viommu *viommu,
-				const struct emu_user_data *data,
-				u32 entry_len, u32 *entry_num)
+				struct emu_user_array *array)
 {
 	if (!viommu->ops->cache_invalidate) {
-		*entry_num = 0;
+		array->entry_num = 0;
 		return -EOPNOTSUPP;
 	}
-	return viommu->ops->cache_invalidate(viommu, data, entry_len,
-					     entry_num);
+	return viommu->ops->cache_invalidate(viommu, array);
 }
 
 /* The driver's queue struct size for @type, 0 when it has no such queue */

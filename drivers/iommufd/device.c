@@ -23,7 +23,7 @@
 
 /* Per PASID of a group: the HWPT and the devices that attached to it */
 struct iommufd_attach {
-	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_hw_pagetable *hwpt;
 	struct xarray devices;	/* idev id -> idev */
 };
 
@@ -176,9 +176,10 @@ void iommufd_device_unbind(struct iommufd_device *idev)
 
 /* Drop a device's reference on a HWPT; an unused auto domain goes too. */
 static void iommufd_hwpt_put(struct iommufd_ctx *ictx,
-			     struct iommufd_hwpt_paging *hwpt)
+			     struct iommufd_hw_pagetable *hwpt)
 {
-	bool auto_domain = hwpt->auto_domain;
+	bool auto_domain = hwpt->obj.type == IOMMUFD_OBJ_HWPT_PAGING &&
+			   to_hwpt_paging(hwpt)->auto_domain;
 	u32 id = hwpt->obj.id;
 
 	refcount_dec(&hwpt->obj.users);
@@ -201,9 +202,39 @@ static int iommufd_device_reserve_msi(struct iommufd_device *idev,
 	return iopt_reserve_iova(&ioas->iopt, start, last, idev);
 }
 
-static int iommufd_hwpt_attach(struct iommufd_hwpt_paging *hwpt,
+/*
+ * A HWPT allocated with IOMMU_HWPT_ALLOC_PASID may serve PASIDs, and only
+ * such a HWPT may serve the RID while PASIDs of the group are attached:
+ * the hardware may tag the RID's translation differently otherwise.
+ */
+static int iommufd_hwpt_pasid_compat(struct iommufd_hw_pagetable *hwpt,
+				     struct iommufd_group *igroup, u32 pasid)
+{
+	struct iommufd_attach *rid_attach;
+	unsigned long index = EMU_NO_PASID;
+
+	lockdep_assert_held(&igroup->lock);
+
+	if (pasid == EMU_NO_PASID) {
+		if (!hwpt->pasid_compat &&
+		    xa_find_after(&igroup->pasid_attach, &index, ULONG_MAX,
+				  XA_PRESENT))
+			return -EINVAL;
+		return 0;
+	}
+	if (!hwpt->pasid_compat)
+		return -EINVAL;
+	rid_attach = xa_load(&igroup->pasid_attach, EMU_NO_PASID);
+	if (rid_attach && rid_attach->hwpt &&
+	    !rid_attach->hwpt->pasid_compat)
+		return -EINVAL;
+	return 0;
+}
+
+static int iommufd_hwpt_attach(struct iommufd_hw_pagetable *hwpt,
 			       struct iommufd_device *idev, u32 pasid)
 {
+	struct iommufd_ioas *ioas = iommufd_hwpt_backing(hwpt)->ioas;
 	struct iommufd_group *igroup = idev->igroup;
 	struct iommufd_attach *attach;
 	bool new_attach = false;
@@ -236,9 +267,14 @@ static int iommufd_hwpt_attach(struct iommufd_hwpt_paging *hwpt,
 		rc = -EINVAL;
 		goto out_free;
 	}
+	if (!attach->hwpt) {
+		rc = iommufd_hwpt_pasid_compat(hwpt, igroup, pasid);
+		if (rc)
+			goto out_free;
+	}
 	/* Each device's own reserved window, even when it only joins */
 	if (pasid == EMU_NO_PASID) {
-		rc = iommufd_device_reserve_msi(idev, hwpt->ioas);
+		rc = iommufd_device_reserve_msi(idev, ioas);
 		if (rc)
 			goto out_free;
 	}
@@ -264,7 +300,7 @@ static int iommufd_hwpt_attach(struct iommufd_hwpt_paging *hwpt,
 
 out_unreserve:
 	if (pasid == EMU_NO_PASID)
-		iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
+		iopt_remove_reserved_iova(&ioas->iopt, idev);
 out_free:
 	if (new_attach) {
 		xa_erase(&igroup->pasid_attach, pasid);
@@ -277,11 +313,11 @@ out_unlock:
 }
 
 /* Returns the HWPT the device was attached to, or NULL */
-static struct iommufd_hwpt_paging *
+static struct iommufd_hw_pagetable *
 iommufd_hwpt_detach(struct iommufd_device *idev, u32 pasid)
 {
 	struct iommufd_group *igroup = idev->igroup;
-	struct iommufd_hwpt_paging *hwpt = NULL;
+	struct iommufd_hw_pagetable *hwpt = NULL;
 	struct iommufd_attach *attach;
 
 	mutex_lock(&igroup->lock);
@@ -290,12 +326,15 @@ iommufd_hwpt_detach(struct iommufd_device *idev, u32 pasid)
 		goto out_unlock;
 	hwpt = attach->hwpt;
 	if (pasid == EMU_NO_PASID)
-		iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
+		iopt_remove_reserved_iova(&iommufd_hwpt_backing(hwpt)->ioas->iopt,
+					  idev);
 	/* The last device of the set releases the group's hardware */
 	if (xa_empty(&attach->devices)) {
 		mutex_lock(&igroup->group->lock);
 		emu_group_block(igroup->group, pasid);
 		mutex_unlock(&igroup->group->lock);
+		/* No new page request reaches the domain through here now */
+		iommufd_fault_auto_respond(hwpt, igroup->group, pasid);
 		xa_erase(&igroup->pasid_attach, pasid);
 		xa_destroy(&attach->devices);
 		kfree(attach);
@@ -305,16 +344,19 @@ out_unlock:
 	return hwpt;
 }
 
-static int iommufd_hwpt_replace(struct iommufd_hwpt_paging *hwpt,
+static int iommufd_hwpt_replace(struct iommufd_hw_pagetable *hwpt,
 				struct iommufd_device *idev, u32 pasid,
-				struct iommufd_hwpt_paging **old_out)
+				struct iommufd_hw_pagetable **old_out)
 {
+	struct iommufd_ioas *ioas = iommufd_hwpt_backing(hwpt)->ioas;
 	struct iommufd_group *igroup = idev->igroup;
-	struct iommufd_hwpt_paging *old;
+	struct iommufd_hw_pagetable *old;
 	struct iommufd_attach *attach;
 	unsigned long ndevices = 0;
 	struct iommufd_device *iter;
+	struct iommufd_ioas *old_ioas;
 	unsigned long index;
+	bool move_msi;
 	int rc;
 
 	*old_out = NULL;
@@ -330,11 +372,16 @@ static int iommufd_hwpt_replace(struct iommufd_hwpt_paging *hwpt,
 		rc = 0;
 		goto out_unlock;
 	}
+	rc = iommufd_hwpt_pasid_compat(hwpt, igroup, pasid);
+	if (rc)
+		goto out_unlock;
 
 	/* Moving IOAS: every attached device's window must fit the new one */
-	if (pasid == EMU_NO_PASID && hwpt->ioas != old->ioas) {
+	old_ioas = iommufd_hwpt_backing(old)->ioas;
+	move_msi = pasid == EMU_NO_PASID && ioas != old_ioas;
+	if (move_msi) {
 		xa_for_each(&attach->devices, index, iter) {
-			rc = iommufd_device_reserve_msi(iter, hwpt->ioas);
+			rc = iommufd_device_reserve_msi(iter, ioas);
 			if (rc)
 				goto out_unreserve;
 		}
@@ -346,9 +393,11 @@ static int iommufd_hwpt_replace(struct iommufd_hwpt_paging *hwpt,
 	if (rc)
 		goto out_unreserve;
 	attach->hwpt = hwpt;
-	if (pasid == EMU_NO_PASID && hwpt->ioas != old->ioas) {
+	/* Groups the old domain took are answered: it is gone from here */
+	iommufd_fault_auto_respond(old, igroup->group, pasid);
+	if (move_msi) {
 		xa_for_each(&attach->devices, index, iter)
-			iopt_remove_reserved_iova(&old->ioas->iopt, iter);
+			iopt_remove_reserved_iova(&old_ioas->iopt, iter);
 	}
 
 	/* Move one reference per attached device */
@@ -363,9 +412,9 @@ static int iommufd_hwpt_replace(struct iommufd_hwpt_paging *hwpt,
 	return 0;
 
 out_unreserve:
-	if (pasid == EMU_NO_PASID && hwpt->ioas != old->ioas) {
+	if (move_msi) {
 		xa_for_each(&attach->devices, index, iter)
-			iopt_remove_reserved_iova(&hwpt->ioas->iopt, iter);
+			iopt_remove_reserved_iova(&ioas->iopt, iter);
 	}
 out_unlock:
 	mutex_unlock(&igroup->lock);
@@ -376,15 +425,17 @@ out_unlock:
 static int iommufd_device_auto_domain(struct iommufd_device *idev, u32 pasid,
 				      struct iommufd_ioas *ioas, u32 *pt_id,
 				      bool replace,
-				      struct iommufd_hwpt_paging **old)
+				      struct iommufd_hw_pagetable **old)
 {
-	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_hwpt_paging *paging;
+	struct iommufd_hw_pagetable *hwpt;
 	int rc;
 
 	/* Held throughout so that two attaches never create two domains */
 	mutex_lock(&ioas->mutex);
-	list_for_each_entry(hwpt, &ioas->hwpt_list, ioas_node) {
-		if (!hwpt->auto_domain ||
+	list_for_each_entry(paging, &ioas->hwpt_list, ioas_node) {
+		hwpt = &paging->common;
+		if (!paging->auto_domain ||
 		    !refcount_inc_not_zero(&hwpt->obj.users))
 			continue;
 		rc = replace ? iommufd_hwpt_replace(hwpt, idev, pasid, old) :
@@ -398,11 +449,12 @@ static int iommufd_device_auto_domain(struct iommufd_device *idev, u32 pasid,
 		goto out_unlock;
 	}
 
-	hwpt = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, 0, true);
-	if (IS_ERR(hwpt)) {
-		rc = PTR_ERR(hwpt);
+	paging = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, 0, true);
+	if (IS_ERR(paging)) {
+		rc = PTR_ERR(paging);
 		goto out_unlock;
 	}
+	hwpt = &paging->common;
 	rc = replace ? iommufd_hwpt_replace(hwpt, idev, pasid, old) :
 		       iommufd_hwpt_attach(hwpt, idev, pasid);
 	if (rc) {
@@ -419,7 +471,7 @@ out_unlock:
 static int iommufd_device_change(struct iommufd_device *idev, u32 pasid,
 				 u32 *pt_id, bool replace)
 {
-	struct iommufd_hwpt_paging *old = NULL;
+	struct iommufd_hw_pagetable *old = NULL;
 	struct iommufd_object *pt_obj;
 	int rc;
 
@@ -428,9 +480,10 @@ static int iommufd_device_change(struct iommufd_device *idev, u32 pasid,
 		return PTR_ERR(pt_obj);
 
 	switch (pt_obj->type) {
-	case IOMMUFD_OBJ_HWPT_PAGING: {
-		struct iommufd_hwpt_paging *hwpt =
-			container_of(pt_obj, struct iommufd_hwpt_paging, obj);
+	case IOMMUFD_OBJ_HWPT_PAGING:
+	case IOMMUFD_OBJ_HWPT_NESTED: {
+		struct iommufd_hw_pagetable *hwpt =
+			container_of(pt_obj, struct iommufd_hw_pagetable, obj);
 
 		rc = replace ? iommufd_hwpt_replace(hwpt, idev, pasid, &old) :
 			       iommufd_hwpt_attach(hwpt, idev, pasid);
@@ -497,11 +550,53 @@ int iommufd_device_replace(struct iommufd_device *idev, u32 pasid, u32 *pt_id)
  */
 void iommufd_device_detach(struct iommufd_device *idev, u32 pasid)
 {
-	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_hw_pagetable *hwpt;
 
 	hwpt = iommufd_hwpt_detach(idev, pasid);
 	if (hwpt)
 		iommufd_hwpt_put(idev->ictx, hwpt);
+}
+
+/**
+ * iommufd_group_fault_dev_id() - the device a page request group is
+ *				  reported under
+ * @ictx: the context owning the domain the group was routed to
+ * @iopf: the group, while the IOMMU core hands it to the fault handler
+ *
+ * Runs under the hardware group's lock, so nothing here may take the
+ * context's group lock (an attach holds it while waiting for the hardware
+ * group's). What is read stays valid all the same: the attachment that
+ * routed the group is freed only after its last detach blocked the
+ * hardware, and a device is freed only after it gave up DMA ownership,
+ * and both need the hardware group's lock.
+ *
+ * Return: the id of the faulting device when it is in the attachment,
+ * else of another device in it (0 while its last device is leaving).
+ */
+u32 iommufd_group_fault_dev_id(struct iommufd_ctx *ictx,
+			       struct emu_iopf_group *iopf)
+{
+	struct iommufd_attach *attach;
+	struct iommufd_group *igroup;
+	struct iommufd_device *idev;
+	unsigned long index;
+	u32 other = 0;
+
+	lockdep_assert_held(&iopf->attach_group->lock);
+
+	igroup = xa_load(&ictx->groups, iopf->attach_group->id);
+	if (WARN_ON(!igroup))
+		return 0;
+	attach = xa_load(&igroup->pasid_attach, iopf->attach_pasid);
+	if (WARN_ON(!attach))
+		return 0;
+	xa_for_each(&attach->devices, index, idev) {
+		if (idev->dev == iopf->dev)
+			return index;
+		if (!other)
+			other = index;
+	}
+	return other;
 }
 
 int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)

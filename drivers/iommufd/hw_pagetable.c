@@ -5,6 +5,15 @@
  * A paging HWPT wraps a domain of the device's IOMMU instance that mirrors
  * one IOAS: it is filled with the IOAS's areas when created and kept in
  * step by every map and unmap afterwards.
+ *
+ * A nested HWPT wraps a domain whose first stage userspace owns, described
+ * by driver data, over the stage 2 of a paging HWPT allocated as a nesting
+ * parent. The parent cannot be destroyed while nested HWPTs use it, and
+ * userspace flushes the nested domain's caches with IOMMU_HWPT_INVALIDATE
+ * after changing its stage 1.
+ *
+ * Either kind may be connected to a fault queue at allocation: page
+ * requests routed to its domain are then read from the queue's fd.
  */
 #include <linux/slab.h>
 #include <linux/iommufd.h>
@@ -12,20 +21,29 @@
 #include "iommufd_private.h"
 #include "../iommu/emu_iommu.h"
 
+/* What every HWPT holds apart from its kind's own references */
+static void iommufd_hwpt_release(struct iommufd_hw_pagetable *hwpt)
+{
+	if (hwpt->domain)
+		emu_domain_free(hwpt->domain);
+	if (hwpt->fault)
+		refcount_dec(&hwpt->fault->common.obj.users);
+}
+
 void iommufd_hwpt_paging_destroy(struct iommufd_object *obj)
 {
 	struct iommufd_hwpt_paging *hwpt =
-		container_of(obj, struct iommufd_hwpt_paging, obj);
+		container_of(obj, struct iommufd_hwpt_paging, common.obj);
 
 	if (!list_empty(&hwpt->ioas_node)) {
 		mutex_lock(&hwpt->ioas->mutex);
 		list_del(&hwpt->ioas_node);
 		mutex_unlock(&hwpt->ioas->mutex);
 	}
-	if (hwpt->domain) {
-		iopt_table_remove_domain(&hwpt->ioas->iopt, hwpt->domain);
-		emu_domain_free(hwpt->domain);
-	}
+	if (hwpt->common.domain)
+		iopt_table_remove_domain(&hwpt->ioas->iopt,
+					 hwpt->common.domain);
+	iommufd_hwpt_release(&hwpt->common);
 	refcount_dec(&hwpt->ioas->obj.users);
 }
 
@@ -33,7 +51,7 @@ void iommufd_hwpt_paging_destroy(struct iommufd_object *obj)
 void iommufd_hwpt_paging_abort(struct iommufd_object *obj)
 {
 	struct iommufd_hwpt_paging *hwpt =
-		container_of(obj, struct iommufd_hwpt_paging, obj);
+		container_of(obj, struct iommufd_hwpt_paging, common.obj);
 
 	lockdep_assert_held(&hwpt->ioas->mutex);
 	list_del_init(&hwpt->ioas_node);
@@ -61,6 +79,7 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 {
 	const u32 valid_flags = IOMMU_HWPT_ALLOC_NEST_PARENT |
 				IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
+				IOMMU_HWPT_FAULT_ID_VALID |
 				IOMMU_HWPT_ALLOC_PASID;
 	struct iommufd_hwpt_paging *hwpt;
 	struct emu_domain *domain;
@@ -69,11 +88,14 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 
 	lockdep_assert_held(&ioas->mutex);
 
-	/* Fault reporting needs fault queues, which come with a later issue */
 	if (flags & ~valid_flags)
 		return ERR_PTR(-EOPNOTSUPP);
 	if ((flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) &&
 	    !(emu_dev_caps(idev->dev) & EMU_DEV_CAP_DIRTY_TRACKING))
+		return ERR_PTR(-EOPNOTSUPP);
+	/* Page requests are served by the stage 1 nested on a parent */
+	if ((flags & IOMMU_HWPT_FAULT_ID_VALID) &&
+	    (flags & IOMMU_HWPT_ALLOC_NEST_PARENT))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT)
 		emu_flags |= EMU_DOMAIN_NEST_PARENT;
@@ -84,10 +106,11 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 	if (READ_ONCE(ioas->iopt.disable_large_pages))
 		emu_flags |= EMU_DOMAIN_NO_LARGE_PAGES;
 
-	hwpt = iommufd_object_alloc(ictx, struct iommufd_hwpt_paging,
-				    IOMMUFD_OBJ_HWPT_PAGING);
+	hwpt = __iommufd_object_alloc(ictx, struct iommufd_hwpt_paging,
+				      common.obj, IOMMUFD_OBJ_HWPT_PAGING);
 	if (IS_ERR(hwpt))
 		return hwpt;
+	hwpt->common.pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
 	INIT_LIST_HEAD(&hwpt->ioas_node);
 	/* Pairs with the put in iommufd_hwpt_paging_destroy() */
 	refcount_inc(&ioas->obj.users);
@@ -105,50 +128,145 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 		emu_domain_free(domain);
 		goto out_abort;
 	}
-	hwpt->domain = domain;
+	hwpt->common.domain = domain;
 	list_add_tail(&hwpt->ioas_node, &ioas->hwpt_list);
 	return hwpt;
 
 out_abort:
-	iommufd_object_abort_and_destroy(ictx, &hwpt->obj);
+	iommufd_object_abort_and_destroy(ictx, &hwpt->common.obj);
 	return ERR_PTR(rc);
 }
 
-/*
- * A user-managed HWPT nested on @parent. The checks are upstream's, in its
- * order; the drivers' nested domains, and so the HWPT objects holding
- * them, arrive with the SMMUv3 and VT-d issues: until then the IOMMU core
- * answers EOPNOTSUPP for every instance.
- */
-static int iommufd_hwpt_nested_alloc(struct iommufd_ucmd *ucmd,
-				     struct iommufd_hwpt_paging *parent,
-				     struct iommufd_device *idev)
+void iommufd_hwpt_nested_destroy(struct iommufd_object *obj)
 {
-	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
-	const struct emu_user_data data = {
-		.type = cmd->data_type,
-		.uptr = u64_to_user_ptr(cmd->data_uptr),
-		.len = cmd->data_len,
-	};
-	struct emu_domain *domain;
+	struct iommufd_hwpt_nested *hwpt =
+		container_of(obj, struct iommufd_hwpt_nested, common.obj);
 
-	if ((cmd->flags & ~(IOMMU_HWPT_FAULT_ID_VALID |
-			    IOMMU_HWPT_ALLOC_PASID)) || !data.len)
-		return -EOPNOTSUPP;
+	iommufd_hwpt_release(&hwpt->common);
+	refcount_dec(&hwpt->holder->users);
+}
+
+/**
+ * iommufd_hwpt_nested_create() - the object of a new nested HWPT
+ * @ictx: the context
+ * @parent: the nesting parent it will translate through
+ * @holder: the object that keeps @parent alive and that the nested HWPT
+ *	    holds a users reference on: @parent's own object, or a vIOMMU
+ *	    built on @parent
+ * @flags: IOMMU_HWPT_ALLOC_* flags, already checked
+ *
+ * Returned unpublished and without a domain: the caller gets the domain
+ * from whatever @holder is, then finalizes the object, or aborts it with
+ * iommufd_object_abort_and_destroy().
+ *
+ * Return: the HWPT or an ERR_PTR.
+ */
+struct iommufd_hwpt_nested *
+iommufd_hwpt_nested_create(struct iommufd_ctx *ictx,
+			   struct iommufd_hwpt_paging *parent,
+			   struct iommufd_object *holder, u32 flags)
+{
+	struct iommufd_hwpt_nested *hwpt;
+
+	hwpt = __iommufd_object_alloc(ictx, struct iommufd_hwpt_nested,
+				      common.obj, IOMMUFD_OBJ_HWPT_NESTED);
+	if (IS_ERR(hwpt))
+		return hwpt;
+	hwpt->common.pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
+	hwpt->parent = parent;
+	/* Pairs with the put in iommufd_hwpt_nested_destroy() */
+	refcount_inc(&holder->users);
+	hwpt->holder = holder;
+	return hwpt;
+}
+
+/*
+ * A nested HWPT on the nesting parent @parent. A parent made by attaching
+ * to an IOAS is never one: those are allocated without the flag.
+ */
+static struct iommufd_hwpt_nested *
+iommufd_hwpt_nested_alloc(struct iommufd_ctx *ictx,
+			  struct iommufd_hwpt_paging *parent,
+			  struct iommufd_device *idev, u32 flags,
+			  const struct emu_user_data *data)
+{
+	struct iommufd_hwpt_nested *hwpt;
+	struct emu_domain *domain;
+	int rc;
+
+	/* A fault queue is connected by our caller, not the driver */
+	if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) ||
+	    !data->len)
+		return ERR_PTR(-EOPNOTSUPP);
+
+	hwpt = iommufd_hwpt_nested_create(ictx, parent, &parent->common.obj,
+					  flags);
+	if (IS_ERR(hwpt))
+		return hwpt;
 	/*
 	 * The core checks, after whether the driver nests at all, that the
-	 * parent is a nest parent of the device's instance (automatic
-	 * domains never are): EINVAL otherwise.
+	 * parent is a nest parent of the device's instance: EINVAL otherwise.
 	 */
-	domain = emu_domain_alloc_nested(idev->dev, parent->domain,
-					 cmd->flags & IOMMU_HWPT_ALLOC_PASID ?
+	domain = emu_domain_alloc_nested(idev->dev, parent->common.domain,
+					 flags & IOMMU_HWPT_ALLOC_PASID ?
 						 EMU_DOMAIN_PASID : 0,
-					 &data);
-	if (IS_ERR(domain))
-		return PTR_ERR(domain);
-	/* No driver offers nesting yet, so nothing can get here */
-	emu_domain_free(domain);
-	return -EOPNOTSUPP;
+					 data);
+	if (IS_ERR(domain)) {
+		rc = PTR_ERR(domain);
+		goto out_abort;
+	}
+	hwpt->common.domain = domain;
+	return hwpt;
+
+out_abort:
+	iommufd_object_abort_and_destroy(ictx, &hwpt->common.obj);
+	return ERR_PTR(rc);
+}
+
+/**
+ * iommufd_get_hwpt() - look up a HWPT of either kind for the current ioctl
+ * @ictx: the context
+ * @id: the id from userspace
+ *
+ * Pair with iommufd_put_object() on the returned HWPT's object.
+ *
+ * Return: the HWPT, or an ERR_PTR: -ENOENT for an unknown id, -EINVAL for
+ * an object that is not a HWPT.
+ */
+struct iommufd_hw_pagetable *iommufd_get_hwpt(struct iommufd_ctx *ictx,
+					      u32 id)
+{
+	struct iommufd_object *obj;
+
+	obj = iommufd_get_object(ictx, id, IOMMUFD_OBJ_ANY);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	if (obj->type != IOMMUFD_OBJ_HWPT_PAGING &&
+	    obj->type != IOMMUFD_OBJ_HWPT_NESTED) {
+		iommufd_put_object(ictx, obj);
+		return ERR_PTR(-EINVAL);
+	}
+	return container_of(obj, struct iommufd_hw_pagetable, obj);
+}
+
+/* Send the page requests that reach @hwpt's domain to a fault queue */
+static int iommufd_hwpt_connect_fault(struct iommufd_ctx *ictx,
+				      struct iommufd_hw_pagetable *hwpt,
+				      u32 fault_id)
+{
+	struct iommufd_fault *fault;
+
+	fault = iommufd_get_fault(ictx, fault_id);
+	if (IS_ERR(fault))
+		return PTR_ERR(fault);
+	/* Pairs with the put in iommufd_hwpt_release() */
+	refcount_inc(&fault->common.obj.users);
+	hwpt->fault = fault;
+	/* Not attached anywhere yet, so no page request can race with this */
+	hwpt->domain->iopf_data = hwpt;
+	hwpt->domain->iopf_handler = iommufd_fault_iopf_handler;
+	iommufd_put_object(ictx, &fault->common.obj);
+	return 0;
 }
 
 int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd)
@@ -166,8 +284,8 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd)
 				 IOMMUFD_OBJ_HWPT_PAGING);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
-	rc = emu_domain_set_dirty_tracking(hwpt->domain,
+	hwpt = container_of(obj, struct iommufd_hwpt_paging, common.obj);
+	rc = emu_domain_set_dirty_tracking(hwpt->common.domain,
 					   cmd->flags &
 					   IOMMU_HWPT_DIRTY_TRACKING_ENABLE);
 	iommufd_put_object(ucmd->ictx, obj);
@@ -177,10 +295,16 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd)
 int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
-	struct iommufd_hwpt_paging *hwpt;
+	const struct emu_user_data data = {
+		.type = cmd->data_type,
+		.uptr = u64_to_user_ptr(cmd->data_uptr),
+		.len = cmd->data_len,
+	};
+	struct iommufd_hw_pagetable *hwpt;
+	struct iommufd_ioas *ioas = NULL;
 	struct iommufd_object *dev_obj;
 	struct iommufd_object *pt_obj;
-	struct iommufd_ioas *ioas;
+	struct iommufd_device *idev;
 	int rc;
 
 	if (cmd->__reserved || cmd->__reserved2)
@@ -193,6 +317,7 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 				     IOMMUFD_OBJ_DEVICE);
 	if (IS_ERR(dev_obj))
 		return PTR_ERR(dev_obj);
+	idev = container_of(dev_obj, struct iommufd_device, obj);
 
 	/* As upstream: a pt_id that names nothing usable is EINVAL */
 	pt_obj = iommufd_get_object(ucmd->ictx, cmd->pt_id, IOMMUFD_OBJ_ANY);
@@ -200,48 +325,129 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 		rc = -EINVAL;
 		goto out_put_dev;
 	}
-	if (pt_obj->type == IOMMUFD_OBJ_HWPT_PAGING) {
-		rc = iommufd_hwpt_nested_alloc(ucmd,
-					       container_of(pt_obj,
-							    struct iommufd_hwpt_paging,
-							    obj),
-					       container_of(dev_obj,
-							    struct iommufd_device,
-							    obj));
-		goto out_put_pt;
+
+	switch (pt_obj->type) {
+	case IOMMUFD_OBJ_IOAS: {
+		struct iommufd_hwpt_paging *paging;
+
+		/* Driver data only goes with nested HWPTs */
+		if (cmd->data_type != IOMMU_HWPT_DATA_NONE) {
+			rc = -EOPNOTSUPP;
+			goto out_put_pt;
+		}
+		ioas = container_of(pt_obj, struct iommufd_ioas, obj);
+		/* Held until the HWPT is published or aborted */
+		mutex_lock(&ioas->mutex);
+		paging = iommufd_hwpt_paging_alloc(ucmd->ictx, ioas, idev,
+						   cmd->flags, false);
+		if (IS_ERR(paging)) {
+			rc = PTR_ERR(paging);
+			goto out_unlock;
+		}
+		hwpt = &paging->common;
+		break;
 	}
-	if (pt_obj->type != IOMMUFD_OBJ_IOAS) {
+	case IOMMUFD_OBJ_HWPT_PAGING: {
+		struct iommufd_hwpt_nested *nested;
+
+		nested = iommufd_hwpt_nested_alloc(ucmd->ictx,
+						   container_of(pt_obj,
+								struct iommufd_hwpt_paging,
+								common.obj),
+						   idev, cmd->flags, &data);
+		if (IS_ERR(nested)) {
+			rc = PTR_ERR(nested);
+			goto out_put_pt;
+		}
+		hwpt = &nested->common;
+		break;
+	}
+	default:
 		rc = -EINVAL;
 		goto out_put_pt;
 	}
-	/* Driver data only goes with nested HWPTs */
-	if (cmd->data_type != IOMMU_HWPT_DATA_NONE) {
-		rc = -EOPNOTSUPP;
-		goto out_put_pt;
+
+	if (cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) {
+		rc = iommufd_hwpt_connect_fault(ucmd->ictx, hwpt,
+						cmd->fault_id);
+		if (rc)
+			goto out_abort;
 	}
 
-	ioas = container_of(pt_obj, struct iommufd_ioas, obj);
-	mutex_lock(&ioas->mutex);
-	hwpt = iommufd_hwpt_paging_alloc(ucmd->ictx, ioas,
-					 container_of(dev_obj,
-						      struct iommufd_device,
-						      obj),
-					 cmd->flags, false);
-	if (IS_ERR(hwpt)) {
-		rc = PTR_ERR(hwpt);
-		goto out_unlock;
-	}
 	cmd->out_hwpt_id = hwpt->obj.id;
 	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
 	if (rc)
-		iommufd_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
-	else
-		iommufd_object_finalize(ucmd->ictx, &hwpt->obj);
+		goto out_abort;
+	iommufd_object_finalize(ucmd->ictx, &hwpt->obj);
+	goto out_unlock;
+
+out_abort:
+	iommufd_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
 out_unlock:
-	mutex_unlock(&ioas->mutex);
+	if (ioas)
+		mutex_unlock(&ioas->mutex);
 out_put_pt:
 	iommufd_put_object(ucmd->ictx, pt_obj);
 out_put_dev:
 	iommufd_put_object(ucmd->ictx, dev_obj);
+	return rc;
+}
+
+/* Bounds that keep one IOMMU_HWPT_INVALIDATE from hogging the CPU */
+#define IOMMUFD_INVALIDATE_ENTRY_LEN_MAX	PAGE_SIZE
+#define IOMMUFD_INVALIDATE_ENTRY_NUM_MAX	BIT(19)
+
+int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_hwpt_invalidate *cmd = ucmd->cmd;
+	struct emu_user_array array = {
+		.type = cmd->data_type,
+		.uptr = u64_to_user_ptr(cmd->data_uptr),
+		.entry_len = cmd->entry_len,
+		.entry_num = cmd->entry_num,
+	};
+	struct iommufd_object *obj;
+	u32 done = 0;
+	int rc;
+
+	if (cmd->__reserved) {
+		rc = -EOPNOTSUPP;
+		goto out_respond;
+	}
+	/* An empty array only asks whether data_type is supported */
+	if (cmd->entry_num &&
+	    (!cmd->data_uptr || !cmd->entry_len ||
+	     cmd->entry_len > IOMMUFD_INVALIDATE_ENTRY_LEN_MAX ||
+	     cmd->entry_num > IOMMUFD_INVALIDATE_ENTRY_NUM_MAX)) {
+		rc = -EINVAL;
+		goto out_respond;
+	}
+
+	obj = iommufd_get_object(ucmd->ictx, cmd->hwpt_id, IOMMUFD_OBJ_ANY);
+	if (IS_ERR(obj)) {
+		rc = PTR_ERR(obj);
+		goto out_respond;
+	}
+	switch (obj->type) {
+	case IOMMUFD_OBJ_HWPT_NESTED: {
+		struct iommufd_hw_pagetable *hwpt =
+			container_of(obj, struct iommufd_hw_pagetable, obj);
+
+		rc = emu_domain_cache_invalidate_user(hwpt->domain, &array);
+		done = array.entry_num;
+		break;
+	}
+	default:
+		/* A paging HWPT's caches are the kernel's business */
+		rc = -EINVAL;
+		break;
+	}
+	iommufd_put_object(ucmd->ictx, obj);
+
+out_respond:
+	/* Whatever happened, entry_num tells how many entries were handled */
+	cmd->entry_num = done;
+	if (iommufd_ucmd_respond(ucmd, sizeof(*cmd)))
+		return -EFAULT;
 	return rc;
 }

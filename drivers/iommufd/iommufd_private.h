@@ -23,6 +23,7 @@
 struct emu_dev;
 struct emu_domain;
 struct emu_group;
+struct emu_iopf_group;
 struct iommu_option;
 struct iommufd_ctx;
 
@@ -38,6 +39,8 @@ enum iommufd_object_type {
 	IOMMUFD_OBJ_NONE,
 	IOMMUFD_OBJ_ANY = IOMMUFD_OBJ_NONE,
 	IOMMUFD_OBJ_DEVICE,
+	IOMMUFD_OBJ_FAULT,
+	IOMMUFD_OBJ_HWPT_NESTED,
 	IOMMUFD_OBJ_HWPT_PAGING,
 	IOMMUFD_OBJ_IOAS,
 	IOMMUFD_OBJ_SELFTEST,
@@ -123,6 +126,16 @@ struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
 								      obj)),   \
 					   obj_type),                          \
 		     type, obj)
+/*
+ * The same for a struct whose header is @member of an embedded struct (such
+ * as common.obj); it must still be at offset 0, so the cast is exact.
+ */
+#define __iommufd_object_alloc(ictx, type, member, obj_type)                   \
+	((type *)_iommufd_object_alloc(ictx,                                   \
+				       sizeof(type) +                          \
+				       BUILD_BUG_ON_ZERO(offsetof(type,        \
+								  member)),    \
+				       obj_type))
 void iommufd_object_finalize(struct iommufd_ctx *ictx,
 			     struct iommufd_object *obj);
 void iommufd_object_abort(struct iommufd_ctx *ictx,
@@ -380,10 +393,28 @@ int iommufd_option_rlimit_mode(struct iommu_option *cmd,
 
 /* HW page tables (hw_pagetable.c) */
 
+struct iommufd_fault;
+
+/**
+ * struct iommufd_hw_pagetable - what every HWPT object has: something a
+ *				 device (PASID) can be attached to
+ * @obj: common header
+ * @domain: the IOMMU domain devices are attached to
+ * @fault: the fault queue that page requests routed to @domain go to, or
+ *	   NULL; holds a users reference on it
+ * @pasid_compat: allocated with IOMMU_HWPT_ALLOC_PASID: it may serve a
+ *		  PASID, and the RID while PASIDs of the group are attached
+ */
+struct iommufd_hw_pagetable {
+	struct iommufd_object obj;
+	struct emu_domain *domain;
+	struct iommufd_fault *fault;
+	bool pasid_compat;
+};
+
 /**
  * struct iommufd_hwpt_paging - a kernel-managed IO page table of an IOAS
- * @obj: common header
- * @domain: the IOMMU domain that mirrors the IOAS
+ * @common: the HWPT part
  * @ioas: the IOAS; holds a users reference on it
  * @ioas_node: entry in @ioas's hwpt_list
  * @auto_domain: created by attaching to the IOAS; destroyed with its last
@@ -391,13 +422,47 @@ int iommufd_option_rlimit_mode(struct iommu_option *cmd,
  * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
  */
 struct iommufd_hwpt_paging {
-	struct iommufd_object obj;
-	struct emu_domain *domain;
+	struct iommufd_hw_pagetable common;
 	struct iommufd_ioas *ioas;
 	struct list_head ioas_node;
 	bool auto_domain;
 	bool nest_parent;
 };
+
+/**
+ * struct iommufd_hwpt_nested - a stage-1 page table userspace owns, nested
+ *				on the stage 2 of a nesting parent
+ * @common: the HWPT part
+ * @parent: the nesting parent, whose IOAS the stage-1 output addresses are
+ * @holder: what it holds a users reference on so that @parent stays: the
+ *	    parent itself, or the vIOMMU it was allocated on
+ */
+struct iommufd_hwpt_nested {
+	struct iommufd_hw_pagetable common;
+	struct iommufd_hwpt_paging *parent;
+	struct iommufd_object *holder;
+};
+
+static inline struct iommufd_hwpt_paging *
+to_hwpt_paging(struct iommufd_hw_pagetable *hwpt)
+{
+	return container_of(hwpt, struct iommufd_hwpt_paging, common);
+}
+
+static inline struct iommufd_hwpt_nested *
+to_hwpt_nested(struct iommufd_hw_pagetable *hwpt)
+{
+	return container_of(hwpt, struct iommufd_hwpt_nested, common);
+}
+
+/* The paging HWPT whose IOAS backs @hwpt: itself, or a nested one's parent */
+static inline struct iommufd_hwpt_paging *
+iommufd_hwpt_backing(struct iommufd_hw_pagetable *hwpt)
+{
+	if (hwpt->obj.type == IOMMUFD_OBJ_HWPT_NESTED)
+		return to_hwpt_nested(hwpt)->parent;
+	return to_hwpt_paging(hwpt);
+}
 
 struct iommufd_device;
 
@@ -407,7 +472,15 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 			  bool auto_domain);
 void iommufd_hwpt_paging_destroy(struct iommufd_object *obj);
 void iommufd_hwpt_paging_abort(struct iommufd_object *obj);
+struct iommufd_hwpt_nested *
+iommufd_hwpt_nested_create(struct iommufd_ctx *ictx,
+			   struct iommufd_hwpt_paging *parent,
+			   struct iommufd_object *holder, u32 flags);
+void iommufd_hwpt_nested_destroy(struct iommufd_object *obj);
+struct iommufd_hw_pagetable *iommufd_get_hwpt(struct iommufd_ctx *ictx,
+					      u32 id);
 int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd);
 int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd);
 
 /* Devices and their groups (device.c) */
@@ -454,6 +527,8 @@ struct iommufd_device {
 };
 
 void iommufd_device_destroy(struct iommufd_object *obj);
+u32 iommufd_group_fault_dev_id(struct iommufd_ctx *ictx,
+			       struct emu_iopf_group *iopf);
 int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
 
 /* Virtual IOMMUs, their devices and queues (viommu.c) */
@@ -571,6 +646,77 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
 		      void *data, size_t length, bool write);
 void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 				 unsigned long length);
+
+/* Event queues: objects that hand records to userspace (eventq.c) */
+
+/**
+ * struct iommufd_eventq - common part of an object read through its own fd
+ * @obj: common header. The open file holds a users reference, so the
+ *	 object cannot be destroyed (EBUSY) while its fd is open.
+ * @ictx: the context; the open file also keeps the context's file alive
+ * @filep: the anonymous file behind the fd, NULL until it is created
+ * @lock: protects @deliver; a spinlock, so that events can be reported from
+ *	  wherever a driver detects them
+ * @deliver: records not read yet, oldest first; what a record is belongs
+ *	     to the queue's type, which embeds a struct list_head in it
+ * @wait_queue: readers and pollers waiting for @deliver to fill
+ */
+struct iommufd_eventq {
+	struct iommufd_object obj;
+	struct iommufd_ctx *ictx;
+	struct file *filep;
+	spinlock_t lock;	/* protects deliver */
+	struct list_head deliver;
+	wait_queue_head_t wait_queue;
+};
+
+void iommufd_eventq_init(struct iommufd_eventq *eventq,
+			 struct iommufd_ctx *ictx);
+int iommufd_eventq_open_file(struct iommufd_eventq *eventq, const char *name,
+			     const struct file_operations *fops);
+void iommufd_eventq_push(struct iommufd_eventq *eventq,
+			 struct list_head *record);
+struct list_head *iommufd_eventq_pop(struct iommufd_eventq *eventq);
+void iommufd_eventq_unpop(struct iommufd_eventq *eventq,
+			  struct list_head *record);
+__poll_t iommufd_eventq_fops_poll(struct file *filep,
+				  struct poll_table_struct *wait);
+int iommufd_eventq_fops_release(struct inode *inode, struct file *filep);
+
+/*
+ * The file operations of one type of event queue: its own read and write
+ * (NULL when it takes no writes), the shared poll and release.
+ */
+#define IOMMUFD_EVENTQ_FOPS(_read, _write)                                     \
+	{                                                                      \
+		.owner = THIS_MODULE,                                          \
+		.read = _read,                                                 \
+		.write = _write,                                               \
+		.poll = iommufd_eventq_fops_poll,                              \
+		.release = iommufd_eventq_fops_release,                        \
+		.llseek = no_llseek,                                           \
+	}
+
+/**
+ * struct iommufd_fault - a queue of page request groups for userspace
+ * @common: the event queue; its records are struct emu_iopf_group (by
+ *	    their node), complete groups not read yet
+ * @mutex: serialises reads, answers and automatic answers, so that a
+ *	   group is answered exactly once
+ * @response: cookie -> struct emu_iopf_group read but not answered yet
+ */
+struct iommufd_fault {
+	struct iommufd_eventq common;
+	struct mutex mutex;	/* serialises reads and answers */
+	struct xarray response;
+};
+
+int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
+void iommufd_fault_destroy(struct iommufd_object *obj);
+struct iommufd_fault *iommufd_get_fault(struct iommufd_ctx *ictx, u32 id);
+int iommufd_fault_iopf_handler(struct emu_iopf_group *iopf);
+void iommufd_fault_auto_respond(struct iommufd_hw_pagetable *hwpt,
+				struct emu_group *group, u32 pasid);
 
 /* The test command (selftest.c) */
 int iommufd_test(struct iommufd_ucmd *ucmd);

@@ -58,6 +58,12 @@ static const struct iommufd_object_ops iommufd_object_ops[] = {
 	[IOMMUFD_OBJ_DEVICE] = {
 		.destroy = iommufd_device_destroy,
 	},
+	[IOMMUFD_OBJ_FAULT] = {
+		.destroy = iommufd_fault_destroy,
+	},
+	[IOMMUFD_OBJ_HWPT_NESTED] = {
+		.destroy = iommufd_hwpt_nested_destroy,
+	},
 	[IOMMUFD_OBJ_HWPT_PAGING] = {
 		.destroy = iommufd_hwpt_paging_destroy,
 		.abort = iommufd_hwpt_paging_abort,
@@ -464,6 +470,8 @@ static int iommufd_fops_release(struct inode *inode, struct file *filp)
 
 static const char *const iommufd_object_names[IOMMUFD_OBJ_MAX] = {
 	[IOMMUFD_OBJ_DEVICE] = "device",
+	[IOMMUFD_OBJ_FAULT] = "fault",
+	[IOMMUFD_OBJ_HWPT_NESTED] = "hwpt_nested",
 	[IOMMUFD_OBJ_HWPT_PAGING] = "hwpt_paging",
 	[IOMMUFD_OBJ_IOAS] = "ioas",
 	[IOMMUFD_OBJ_SELFTEST] = "selftest",
@@ -559,7 +567,7 @@ struct iommufd_ioctl_op {
 
 static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_DESTROY, iommufd_destroy, struct iommu_destroy, id),
-	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, iommufd_not_supported,
+	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, iommufd_fault_alloc,
 		 struct iommu_fault_alloc, out_fault_fd),
 	IOCTL_OP(IOMMU_GET_HW_INFO, iommufd_get_hw_info,
 		 struct iommu_hw_info, __reserved),
@@ -569,7 +577,7 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 		 struct iommu_hwpt_alloc, __reserved),
 	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, iommufd_not_supported,
 		 struct iommu_hwpt_get_dirty_bitmap, data),
-	IOCTL_OP(IOMMU_HWPT_INVALIDATE, iommufd_not_supported,
+	IOCTL_OP(IOMMU_HWPT_INVALIDATE, iommufd_hwpt_invalidate,
 		 struct iommu_hwpt_invalidate, __reserved),
 	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, iommufd_hwpt_set_dirty_tracking,
 		 struct iommu_hwpt_set_dirty_tracking, __reserved),

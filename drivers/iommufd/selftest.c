@@ -3,10 +3,12 @@
  * IOMMU_TEST_CMD: hooks the kselftests use to look inside the object layer.
  *
  * Implemented: reserved IOVA, in-kernel accesses (pinning and CPU copies
- * through an IOAS), page pin-count checks, and mock devices of the mock
- * IOMMU (create, attach, replace, check a domain's translations). The
- * remaining operations (dirty tracking, nesting, faults, PASID, dma-buf)
- * answer EOPNOTSUPP until the layers they need exist.
+ * through an IOAS), page pin-count checks, mock devices of the mock IOMMU
+ * (create, attach, replace, check a domain's translations), the IOTLB of
+ * nested mock domains, page requests of mock devices, and PASID attach,
+ * replace and detach of mock devices. The remaining operations (dirty
+ * tracking, vIOMMU events, dma-buf) answer EOPNOTSUPP until the layers
+ * they need exist.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -502,8 +504,8 @@ static int test_check_map(struct iommufd_ucmd *ucmd, u32 hwpt_id,
 	obj = iommufd_get_object(ucmd->ictx, hwpt_id, IOMMUFD_OBJ_HWPT_PAGING);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
-	domain = hwpt->domain;
+	hwpt = container_of(obj, struct iommufd_hwpt_paging, common.obj);
+	domain = hwpt->common.domain;
 	granule = domain->min_pgsize;
 
 	if (iova % granule || length % granule ||
@@ -559,6 +561,139 @@ static int test_dev_check_cache(struct iommufd_ucmd *ucmd, u32 idev_id,
 	return rc;
 }
 
+/* Does IOTLB slot @index of a nested mock HWPT hold @expect? */
+static int test_check_iotlb(struct iommufd_ucmd *ucmd, u32 hwpt_id,
+			    u32 index, u32 expect)
+{
+	struct iommufd_hw_pagetable *hwpt;
+	struct iommufd_object *obj;
+	u32 value;
+	int rc;
+
+	obj = iommufd_get_object(ucmd->ictx, hwpt_id, IOMMUFD_OBJ_HWPT_NESTED);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	hwpt = container_of(obj, struct iommufd_hw_pagetable, obj);
+	rc = emu_mock_domain_iotlb(hwpt->domain, index, &value);
+	if (!rc && value != expect)
+		rc = -EINVAL;
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
+/* A mock device sends a page request, as if its DMA had faulted */
+static int test_trigger_iopf(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	struct iommufd_device *idev;
+	struct iommufd_object *obj;
+	int rc;
+
+	obj = iommufd_get_object(ucmd->ictx, cmd->trigger_iopf.dev_id,
+				 IOMMUFD_OBJ_DEVICE);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	idev = container_of(obj, struct iommufd_device, obj);
+	rc = emu_mock_dev_page_request(idev->dev, cmd->trigger_iopf.pasid,
+				       cmd->trigger_iopf.grpid,
+				       cmd->trigger_iopf.perm,
+				       cmd->trigger_iopf.addr);
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
+static struct selftest_obj *test_get_sobj(struct iommufd_ucmd *ucmd, u32 id)
+{
+	struct iommufd_object *obj;
+
+	obj = iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_SELFTEST);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	return container_of(obj, struct selftest_obj, obj);
+}
+
+/*
+ * PASID attach, replace and detach of a mock device, through the same
+ * device attach code as its RID (and as a VFIO device's PASIDs).
+ */
+static int test_pasid_change(struct iommufd_ucmd *ucmd, bool replace)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	/* pasid_replace has the layout of pasid_attach */
+	u32 pasid = cmd->pasid_attach.pasid;
+	struct selftest_obj *sobj;
+	int rc;
+
+	sobj = test_get_sobj(ucmd, cmd->id);
+	if (IS_ERR(sobj))
+		return PTR_ERR(sobj);
+	if (replace)
+		rc = iommufd_device_replace(sobj->idev, pasid,
+					    &cmd->pasid_attach.pt_id);
+	else
+		rc = iommufd_device_attach(sobj->idev, pasid,
+					   &cmd->pasid_attach.pt_id);
+	if (rc)
+		goto out_put;
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	/* A failed attach must leave nothing behind; a replace stays */
+	if (rc && !replace)
+		iommufd_device_detach(sobj->idev, pasid);
+out_put:
+	iommufd_put_object(ucmd->ictx, &sobj->obj);
+	return rc;
+}
+
+static int test_pasid_detach(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	struct selftest_obj *sobj;
+
+	sobj = test_get_sobj(ucmd, cmd->id);
+	if (IS_ERR(sobj))
+		return PTR_ERR(sobj);
+	/* Detaching a PASID that is not attached is not an error */
+	iommufd_device_detach(sobj->idev, cmd->pasid_detach.pasid);
+	iommufd_put_object(ucmd->ictx, &sobj->obj);
+	return 0;
+}
+
+/* Is the PASID attached to the HWPT @hwpt_id, or (0) not at all? */
+static int test_pasid_check_hwpt(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+	struct iommufd_hw_pagetable *hwpt;
+	struct emu_domain *current_domain;
+	struct selftest_obj *sobj;
+	struct emu_group *group;
+	int rc = 0;
+
+	sobj = test_get_sobj(ucmd, cmd->id);
+	if (IS_ERR(sobj))
+		return PTR_ERR(sobj);
+	group = sobj->dev->group;
+	mutex_lock(&group->lock);
+	current_domain = emu_group_domain(group, cmd->pasid_check.pasid);
+	mutex_unlock(&group->lock);
+
+	if (!cmd->pasid_check.hwpt_id) {
+		if (current_domain)
+			rc = -EINVAL;
+		goto out_put;
+	}
+	hwpt = iommufd_get_hwpt(ucmd->ictx, cmd->pasid_check.hwpt_id);
+	if (IS_ERR(hwpt)) {
+		rc = PTR_ERR(hwpt);
+		goto out_put;
+	}
+	if (current_domain != hwpt->domain)
+		rc = -EINVAL;
+	iommufd_put_object(ucmd->ictx, &hwpt->obj);
+out_put:
+	iommufd_put_object(ucmd->ictx, &sobj->obj);
+	return rc;
+}
+
 int iommufd_test(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_test_cmd *cmd = ucmd->cmd;
@@ -602,6 +737,19 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 	case IOMMU_TEST_OP_DEV_CHECK_CACHE:
 		return test_dev_check_cache(ucmd, cmd->id, cmd->check_dev_cache.id,
 					    cmd->check_dev_cache.cache);
+	case IOMMU_TEST_OP_MD_CHECK_IOTLB:
+		return test_check_iotlb(ucmd, cmd->id, cmd->check_iotlb.id,
+					cmd->check_iotlb.iotlb);
+	case IOMMU_TEST_OP_TRIGGER_IOPF:
+		return test_trigger_iopf(ucmd);
+	case IOMMU_TEST_OP_PASID_ATTACH:
+		return test_pasid_change(ucmd, false);
+	case IOMMU_TEST_OP_PASID_REPLACE:
+		return test_pasid_change(ucmd, true);
+	case IOMMU_TEST_OP_PASID_DETACH:
+		return test_pasid_detach(ucmd);
+	case IOMMU_TEST_OP_PASID_CHECK_HWPT:
+		return test_pasid_check_hwpt(ucmd);
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
 		/*
 		 * Upstream shrinks its temporary batch memory with this to

@@ -69,7 +69,7 @@ void iommufd_viommu_destroy(struct iommufd_object *obj)
 
 	if (viommu->core)
 		emu_viommu_free(viommu->core);
-	refcount_dec(&viommu->hwpt->obj.users);
+	refcount_dec(&viommu->hwpt->common.obj.users);
 }
 
 int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd)
@@ -112,7 +112,7 @@ int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd)
 		rc = PTR_ERR(hwpt_obj);
 		goto out_put_dev;
 	}
-	hwpt = container_of(hwpt_obj, struct iommufd_hwpt_paging, obj);
+	hwpt = container_of(hwpt_obj, struct iommufd_hwpt_paging, common.obj);
 	if (!hwpt->nest_parent) {
 		rc = -EINVAL;
 		goto out_put_hwpt;
@@ -127,9 +127,9 @@ int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd)
 	viommu->ictx = ucmd->ictx;
 	viommu->hwpt = hwpt;
 	/* Pairs with the put in iommufd_viommu_destroy() */
-	refcount_inc(&hwpt->obj.users);
+	refcount_inc(&hwpt->common.obj.users);
 
-	core = emu_viommu_alloc(idev->dev, hwpt->domain, cmd->type, &data,
+	core = emu_viommu_alloc(idev->dev, hwpt->common.domain, cmd->type, &data,
 				&iommufd_viommu_host_ops, viommu);
 	if (IS_ERR(core)) {
 		rc = PTR_ERR(core);

@@ -30,14 +30,28 @@ struct mock_domain {
 };
 
 /*
+ * A nested mock domain has no stage-1 table: it stands for one, and its
+ * IOTLB is a handful of slots that userspace's invalidations clear and the
+ * selftest reads back.
+ */
+struct mock_nested {
+	struct emu_domain domain;
+	struct emu_domain *parent;
+	u32 iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
+};
+
+/*
  * @cache stands for a device-side translation cache (an ATC) that a vIOMMU
  * invalidates entry by entry; the selftest reads it back.
+ * @fail_reserved_pasid: the next switch of IOMMU_TEST_PASID_RESERVED to a
+ * translating domain fails (see mock_attach_prepare()).
  */
 struct mock_dev {
 	struct emu_dev dev;
 	u32 flags;
 	struct emu_domain *rid_domain;	/* what its DMA would use */
 	u32 cache[MOCK_DEV_CACHE_NUM];
+	atomic_t fail_reserved_pasid;
 };
 
 static struct emu_iommu mock_iommu;
@@ -56,13 +70,25 @@ static struct mock_dev *to_mock_dev(struct emu_dev *dev)
 static int mock_attach_prepare(struct emu_domain *domain, struct emu_dev *dev,
 			       u32 pasid, void **cookie)
 {
+	struct mock_dev *mdev = to_mock_dev(dev);
+
 	if (pasid != EMU_NO_PASID && !dev->pasid_bits &&
 	    domain->type != EMU_DOMAIN_BLOCKED)
 		return -EINVAL;
 	/* A device that cannot report dirty pages must not join such a domain */
 	if ((domain->flags & EMU_DOMAIN_DIRTY_TRACKING) &&
-	    (to_mock_dev(dev)->flags & EMU_MOCK_DEV_NO_DIRTY))
+	    (mdev->flags & EMU_MOCK_DEV_NO_DIRTY))
 		return -EINVAL;
+	/*
+	 * The selftest's way to reach the core's failure path of a PASID
+	 * replace: once IOMMU_TEST_PASID_RESERVED translates, the next switch
+	 * to another translating domain fails once, as an allocation failure
+	 * would. The failure consumes the trap, so a retry succeeds.
+	 */
+	if (pasid == IOMMU_TEST_PASID_RESERVED &&
+	    domain->type != EMU_DOMAIN_BLOCKED &&
+	    atomic_xchg(&mdev->fail_reserved_pasid, 0))
+		return -ENOMEM;
 	*cookie = NULL;
 	return 0;
 }
@@ -70,8 +96,13 @@ static int mock_attach_prepare(struct emu_domain *domain, struct emu_dev *dev,
 static void mock_attach_commit(struct emu_domain *domain, struct emu_dev *dev,
 			       u32 pasid, void *cookie)
 {
+	struct mock_dev *mdev = to_mock_dev(dev);
+
 	if (pasid == EMU_NO_PASID)
-		WRITE_ONCE(to_mock_dev(dev)->rid_domain, domain);
+		WRITE_ONCE(mdev->rid_domain, domain);
+	if (pasid == IOMMU_TEST_PASID_RESERVED)
+		atomic_set(&mdev->fail_reserved_pasid,
+			   domain->type != EMU_DOMAIN_BLOCKED);
 }
 
 static void mock_attach_abort(struct emu_domain *domain, struct emu_dev *dev,
@@ -153,6 +184,65 @@ static const struct emu_domain_ops mock_paging_ops = {
 	.free = mock_domain_free,
 };
 
+static struct mock_nested *to_mock_nested(struct emu_domain *domain)
+{
+	return container_of(domain, struct mock_nested, domain);
+}
+
+/* Clears IOTLB slots; the request format is iommufd_test.h's */
+static int mock_nested_cache_invalidate(struct emu_domain *domain,
+					struct emu_user_array *array)
+{
+	struct mock_nested *nested = to_mock_nested(domain);
+	struct iommu_hwpt_invalidate_selftest inv;
+	u32 done = 0;
+	unsigned int i;
+	int rc = 0;
+
+	if (array->type != IOMMU_HWPT_INVALIDATE_DATA_SELFTEST) {
+		rc = -EINVAL;
+		goto out;
+	}
+	for (; done < array->entry_num; done++) {
+		rc = emu_user_array_copy(array, done,
+					 IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
+					 &inv, sizeof(inv),
+					 offsetofend(typeof(inv), iotlb_id));
+		if (rc)
+			break;
+		if (inv.flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+			rc = -EOPNOTSUPP;
+			break;
+		}
+		if (inv.flags & IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+			for (i = 0; i != MOCK_NESTED_DOMAIN_IOTLB_NUM; i++)
+				WRITE_ONCE(nested->iotlb[i], 0);
+			continue;
+		}
+		if (inv.iotlb_id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX) {
+			rc = -EINVAL;
+			break;
+		}
+		WRITE_ONCE(nested->iotlb[inv.iotlb_id], 0);
+	}
+out:
+	array->entry_num = done;
+	return rc;
+}
+
+static void mock_nested_free(struct emu_domain *domain)
+{
+	kfree(to_mock_nested(domain));
+}
+
+static const struct emu_domain_ops mock_nested_ops = {
+	.attach_prepare = mock_attach_prepare,
+	.attach_commit = mock_attach_commit,
+	.attach_abort = mock_attach_abort,
+	.cache_invalidate_user = mock_nested_cache_invalidate,
+	.free = mock_nested_free,
+};
+
 static const struct emu_domain_ops mock_blocked_ops = {
 	.attach_prepare = mock_attach_prepare,
 	.attach_commit = mock_attach_commit,
@@ -181,6 +271,38 @@ static struct emu_domain *mock_domain_alloc_paging(struct emu_dev *dev,
 	mdomain->domain.aperture_start = MOCK_APERTURE_START;
 	mdomain->domain.aperture_end = MOCK_APERTURE_LAST;
 	return &mdomain->domain;
+}
+
+/* Described by struct iommu_hwpt_selftest: the IOTLB's initial value */
+static struct emu_domain *
+mock_domain_alloc_nested(struct emu_dev *dev, struct emu_domain *parent,
+			 u32 flags, const struct emu_user_data *data)
+{
+	struct iommu_hwpt_selftest cfg;
+	struct mock_nested *nested;
+	unsigned int i;
+	int rc;
+
+	if (flags & ~EMU_DOMAIN_PASID)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (parent->ops != &mock_paging_ops)
+		return ERR_PTR(-EINVAL);
+	if (data->type != IOMMU_HWPT_DATA_SELFTEST)
+		return ERR_PTR(-EOPNOTSUPP);
+	rc = emu_user_data_copy(data, IOMMU_HWPT_DATA_SELFTEST, &cfg,
+				sizeof(cfg), offsetofend(typeof(cfg), iotlb));
+	if (rc)
+		return ERR_PTR(rc);
+
+	nested = kzalloc(sizeof(*nested), GFP_KERNEL_ACCOUNT);
+	if (!nested)
+		return ERR_PTR(-ENOMEM);
+	nested->domain.ops = &mock_nested_ops;
+	nested->domain.min_pgsize = MOCK_PAGE_SIZE;
+	nested->parent = parent;
+	for (i = 0; i != MOCK_NESTED_DOMAIN_IOTLB_NUM; i++)
+		nested->iotlb[i] = cfg.iotlb;
+	return &nested->domain;
 }
 
 static int mock_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
@@ -376,6 +498,7 @@ static u32 mock_dev_caps(struct emu_dev *dev)
 
 static const struct emu_iommu_ops mock_iommu_ops = {
 	.domain_alloc_paging = mock_domain_alloc_paging,
+	.domain_alloc_nested = mock_domain_alloc_nested,
 	.hw_info = mock_hw_info,
 	.dev_caps = mock_dev_caps,
 	.viommu_size = mock_viommu_size,
@@ -387,6 +510,8 @@ static struct emu_iommu mock_iommu = {
 	.ops = &mock_iommu_ops,
 	.blocked_domain = &mock_blocked_domain,
 	.max_pasid_log2 = MOCK_PASID_WIDTH,
+	/* As upstream's mock: page requests of any PASID reach the RID's stage 1 */
+	.user_pasid_table = true,
 };
 
 /**
@@ -462,4 +587,62 @@ int emu_mock_init(void)
 void emu_mock_exit(void)
 {
 	emu_iommu_unregister(&mock_iommu);
+}
+
+/**
+ * emu_mock_domain_iotlb() - read one IOTLB slot of a nested mock domain
+ * @domain: any domain
+ * @index: the slot, at most MOCK_NESTED_DOMAIN_IOTLB_ID_MAX
+ * @value: where the slot's value goes
+ *
+ * Return: 0, -EINVAL when @domain is not a nested mock domain or @index is
+ * too big.
+ */
+int emu_mock_domain_iotlb(struct emu_domain *domain, u32 index, u32 *value)
+{
+	if (domain->ops != &mock_nested_ops ||
+	    index > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX)
+		return -EINVAL;
+	*value = READ_ONCE(to_mock_nested(domain)->iotlb[index]);
+	return 0;
+}
+
+/**
+ * emu_mock_dev_page_request() - a mock device sends a page request
+ * @dev: any emulated device
+ * @pasid: its PASID, EMU_NO_PASID for none
+ * @grpid: the page request group; the request is the group's last
+ * @perm: IOMMU_PGFAULT_PERM_* wanted
+ * @addr: the faulting address
+ *
+ * The mock's page request queue hands the request to the IOMMU core as it
+ * arrives. Whether anybody handles it is the device's business, answered
+ * through the core.
+ *
+ * Return: 0, -EINVAL when @dev is not a mock device.
+ */
+int emu_mock_dev_page_request(struct emu_dev *dev, u32 pasid, u32 grpid,
+			      u32 perm, u64 addr)
+{
+	struct emu_page_request req = {
+		.flags = EMU_PRQ_LAST_PAGE,
+		.pasid = pasid,
+		.grpid = grpid,
+		.addr = addr,
+	};
+
+	if (dev->iommu != &mock_iommu)
+		return -EINVAL;
+	if (pasid != EMU_NO_PASID)
+		req.flags |= EMU_PRQ_PASID_VALID;
+	if (perm & IOMMU_PGFAULT_PERM_READ)
+		req.perm |= EMU_PRQ_PERM_READ;
+	if (perm & IOMMU_PGFAULT_PERM_WRITE)
+		req.perm |= EMU_PRQ_PERM_WRITE;
+	if (perm & IOMMU_PGFAULT_PERM_EXEC)
+		req.perm |= EMU_PRQ_PERM_EXEC;
+	if (perm & IOMMU_PGFAULT_PERM_PRIV)
+		req.perm |= EMU_PRQ_PERM_PRIV;
+	emu_dev_report_page_request(dev, &req);
+	return 0;
 }

@@ -1012,42 +1012,6 @@ TEST_F(hwpt, set_dirty_tracking)
 	test_ioctl_destroy(dirty_hwpt);
 }
 
-/*
- * Nested HWPTs go through the IOMMU core, which answers EOPNOTSUPP for an
- * instance without nesting before it looks at the parent, as upstream.
- */
-TEST_F(hwpt, alloc_nested_unsupported)
-{
-	struct iommu_hwpt_selftest data = {};
-	__u32 parent;
-
-	if (self->skip)
-		SKIP(return, "%s", self->skip);
-
-	test_hwpt_alloc(self->idev_id, self->ioas_id,
-			IOMMU_HWPT_ALLOC_NEST_PARENT, &parent);
-	ASSERT_ERR(EOPNOTSUPP,
-		   att_hwpt_alloc_data(self->fd, self->idev_id, parent, 0,
-				       IOMMU_HWPT_DATA_SELFTEST, &data,
-				       sizeof(data), NULL));
-	/* Not a nest parent: still EOPNOTSUPP, nesting is checked first */
-	ASSERT_ERR(EOPNOTSUPP,
-		   att_hwpt_alloc_data(self->fd, self->idev_id, self->hwpt_id,
-				       0, IOMMU_HWPT_DATA_SELFTEST, &data,
-				       sizeof(data), NULL));
-	/* Flags a nested HWPT cannot have, or no data at all */
-	ASSERT_ERR(EOPNOTSUPP,
-		   att_hwpt_alloc_data(self->fd, self->idev_id, parent,
-				       IOMMU_HWPT_ALLOC_NEST_PARENT,
-				       IOMMU_HWPT_DATA_SELFTEST, &data,
-				       sizeof(data), NULL));
-	ASSERT_ERR(EOPNOTSUPP,
-		   att_hwpt_alloc_data(self->fd, self->idev_id, parent, 0,
-				       IOMMU_HWPT_DATA_NONE, NULL, 0, NULL));
-	/* Nothing was created: the parent is free to go */
-	test_ioctl_destroy(parent);
-}
-
 TEST_F(hwpt, alloc_paging)
 {
 	static const __u32 flag_sets[] = {

@@ -33,6 +33,8 @@ static const struct cmd_desc implemented_cmds[] = {
 	CMD_DESC(IOMMU_OPTION, struct iommu_option),
 	CMD_DESC(IOMMU_IOAS_MAP_FILE, struct iommu_ioas_map_file),
 	CMD_DESC(IOMMU_IOAS_CHANGE_PROCESS, struct iommu_ioas_change_process),
+	CMD_DESC(IOMMU_HWPT_INVALIDATE, struct iommu_hwpt_invalidate),
+	CMD_DESC(IOMMU_FAULT_QUEUE_ALLOC, struct iommu_fault_alloc),
 	CMD_DESC(IOMMU_VDEVICE_ALLOC, struct iommu_vdevice_alloc),
 	CMD_DESC(IOMMU_HW_QUEUE_ALLOC, struct iommu_hw_queue_alloc),
 };
@@ -46,8 +48,6 @@ static const struct cmd_desc pending_cmds[] = {
 	CMD_DESC(IOMMU_VFIO_IOAS, struct iommu_vfio_ioas),
 	CMD_DESC(IOMMU_HWPT_GET_DIRTY_BITMAP,
 		 struct iommu_hwpt_get_dirty_bitmap),
-	CMD_DESC(IOMMU_HWPT_INVALIDATE, struct iommu_hwpt_invalidate),
-	CMD_DESC(IOMMU_FAULT_QUEUE_ALLOC, struct iommu_fault_alloc),
 	CMD_DESC(IOMMU_VEVENTQ_ALLOC, struct iommu_veventq_alloc),
 #ifdef IOMMU_IOAS_NOIOMMU_GET_PA
 	CMD_DESC(IOMMU_IOAS_NOIOMMU_GET_PA, struct iommu_ioas_noiommu_get_pa),
@@ -63,6 +63,8 @@ static int zero_cmd_result(unsigned long cmd)
 	switch (cmd) {
 	case IOMMU_IOAS_ALLOC:
 	case IOMMU_IOAS_CHANGE_PROCESS:
+	/* a fault queue needs no arguments (its fd goes with the context) */
+	case IOMMU_FAULT_QUEUE_ALLOC:
 		return 0;
 	case IOMMU_OPTION:
 		/* RLIMIT_MODE, OP_SET, value 0 on an empty context */
