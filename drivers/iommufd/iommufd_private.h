@@ -47,6 +47,7 @@ enum iommufd_object_type {
 	IOMMUFD_OBJ_VIOMMU,
 	IOMMUFD_OBJ_VDEVICE,
 	IOMMUFD_OBJ_HW_QUEUE,
+	IOMMUFD_OBJ_VEVENTQ,
 	IOMMUFD_OBJ_MAX,
 };
 
@@ -533,8 +534,9 @@ int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
 
 /* Virtual IOMMUs, their devices and queues (viommu.c) */
 
-struct emu_viommu;
 struct emu_hw_queue;
+struct emu_user_data;
+struct emu_viommu;
 
 /**
  * struct iommufd_viommu - a virtual IOMMU presented to a guest
@@ -542,12 +544,17 @@ struct emu_hw_queue;
  * @ictx: the context
  * @hwpt: the nesting parent it translates through; holds a users reference
  * @core: the IOMMU core's vIOMMU, with the driver's state
+ * @veventqs_lock: protects @veventqs; a spinlock, since drivers report
+ *		   events where they cannot sleep
+ * @veventqs: its vEVENTQs, at most one per type
  */
 struct iommufd_viommu {
 	struct iommufd_object obj;
 	struct iommufd_ctx *ictx;
 	struct iommufd_hwpt_paging *hwpt;
 	struct emu_viommu *core;
+	spinlock_t veventqs_lock;	/* protects veventqs */
+	struct list_head veventqs;
 };
 
 /**
@@ -588,6 +595,11 @@ struct iommufd_hw_queue {
 
 int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd);
 void iommufd_viommu_destroy(struct iommufd_object *obj);
+struct iommufd_hwpt_nested *
+iommufd_viommu_alloc_hwpt_nested(struct iommufd_ctx *ictx,
+				 struct iommufd_viommu *viommu,
+				 struct iommufd_device *idev, u32 flags,
+				 const struct emu_user_data *data);
 int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd);
 void iommufd_vdevice_destroy(struct iommufd_object *obj);
 void iommufd_vdevice_abort(struct iommufd_object *obj);
@@ -710,6 +722,11 @@ struct iommufd_fault {
 	struct mutex mutex;	/* serialises reads and answers */
 	struct xarray response;
 };
+
+int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd);
+void iommufd_veventq_destroy(struct iommufd_object *obj);
+int iommufd_viommu_report_event(struct iommufd_viommu *viommu, u32 type,
+				const void *data, size_t len);
 
 int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
 void iommufd_fault_destroy(struct iommufd_object *obj);

@@ -84,6 +84,9 @@ static const struct iommufd_object_ops iommufd_object_ops[] = {
 	[IOMMUFD_OBJ_HW_QUEUE] = {
 		.destroy = iommufd_hw_queue_destroy,
 	},
+	[IOMMUFD_OBJ_VEVENTQ] = {
+		.destroy = iommufd_veventq_destroy,
+	},
 };
 
 /**
@@ -478,6 +481,7 @@ static const char *const iommufd_object_names[IOMMUFD_OBJ_MAX] = {
 	[IOMMUFD_OBJ_VIOMMU] = "viommu",
 	[IOMMUFD_OBJ_VDEVICE] = "vdevice",
 	[IOMMUFD_OBJ_HW_QUEUE] = "hw_queue",
+	[IOMMUFD_OBJ_VEVENTQ] = "veventq",
 };
 
 /*
@@ -601,7 +605,7 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_OPTION, iommufd_option, struct iommu_option, val64),
 	IOCTL_OP(IOMMU_VDEVICE_ALLOC, iommufd_vdevice_alloc_ioctl,
 		 struct iommu_vdevice_alloc, virt_id),
-	IOCTL_OP(IOMMU_VEVENTQ_ALLOC, iommufd_not_supported,
+	IOCTL_OP(IOMMU_VEVENTQ_ALLOC, iommufd_veventq_alloc,
 		 struct iommu_veventq_alloc, out_veventq_fd),
 	IOCTL_OP(IOMMU_VFIO_IOAS, iommufd_not_supported,
 		 struct iommu_vfio_ioas, __reserved),

@@ -5,9 +5,10 @@
  * A vIOMMU wraps the IOMMU core's struct emu_viommu, which holds the
  * driver's state; this layer adds the object graph and the services the
  * core's drivers reach through struct emu_viommu_host_ops (event queues,
- * mmap() regions, queue ordering). References: a vIOMMU holds its nesting
- * parent HWPT; vDEVICEs, HW queues, vEVENTQs and nested HWPTs hold the
- * vIOMMU; so each of them must go before what it holds (EBUSY).
+ * mmap() regions, queue ordering; the vEVENTQs are in eventq.c).
+ * References: a vIOMMU holds its nesting parent HWPT; vDEVICEs, HW queues,
+ * vEVENTQs and nested HWPTs hold the vIOMMU; so each of them must go
+ * before what it holds (EBUSY).
  *
  * A vDEVICE also holds its device. When the device is unbound first, its
  * vDEVICE is destroyed with it and leaves a tombstone: the id stays
@@ -55,7 +56,14 @@ static void iommufd_hw_queue_undepend(struct emu_hw_queue *queue,
 	refcount_dec(&on_obj->obj.users);
 }
 
+static int iommufd_viommu_host_report(struct emu_viommu *core, u32 type,
+				      const void *data, size_t len)
+{
+	return iommufd_viommu_report_event(core->host_priv, type, data, len);
+}
+
 static const struct emu_viommu_host_ops iommufd_viommu_host_ops = {
+	.report_event = iommufd_viommu_host_report,
 	.mmap_add = iommufd_viommu_mmap_add,
 	.mmap_remove = iommufd_viommu_mmap_remove,
 	.hw_queue_depend = iommufd_hw_queue_depend,
@@ -126,6 +134,8 @@ int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd)
 	}
 	viommu->ictx = ucmd->ictx;
 	viommu->hwpt = hwpt;
+	spin_lock_init(&viommu->veventqs_lock);
+	INIT_LIST_HEAD(&viommu->veventqs);
 	/* Pairs with the put in iommufd_viommu_destroy() */
 	refcount_inc(&hwpt->common.obj.users);
 
@@ -151,6 +161,56 @@ out_put_hwpt:
 out_put_dev:
 	iommufd_put_object(ucmd->ictx, dev_obj);
 	return rc;
+}
+
+/**
+ * iommufd_viommu_alloc_hwpt_nested() - a nested HWPT on a vIOMMU
+ * @ictx: the context
+ * @viommu: the vIOMMU; the HWPT holds it, and through it its parent
+ * @idev: a device that will use the HWPT
+ * @flags: IOMMU_HWPT_ALLOC_* flags; a fault queue is the caller's business
+ * @data: the driver's description of the stage-1 configuration
+ *
+ * The object is returned unpublished: finalize it or abort it.
+ *
+ * Return: the HWPT or an ERR_PTR: -EINVAL for a device behind another
+ * instance; -EOPNOTSUPP for unknown flags, no data or a vIOMMU without
+ * nested domains; the driver's refusal.
+ */
+struct iommufd_hwpt_nested *
+iommufd_viommu_alloc_hwpt_nested(struct iommufd_ctx *ictx,
+				 struct iommufd_viommu *viommu,
+				 struct iommufd_device *idev, u32 flags,
+				 const struct emu_user_data *data)
+{
+	struct iommufd_hwpt_nested *hwpt;
+	struct emu_domain *domain;
+	int rc;
+
+	if (idev->dev->iommu != viommu->core->iommu)
+		return ERR_PTR(-EINVAL);
+	if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) ||
+	    !data->len)
+		return ERR_PTR(-EOPNOTSUPP);
+
+	hwpt = iommufd_hwpt_nested_create(ictx, viommu->hwpt, &viommu->obj,
+					  flags);
+	if (IS_ERR(hwpt))
+		return hwpt;
+	domain = emu_viommu_alloc_domain_nested(viommu->core, idev->dev,
+						flags & IOMMU_HWPT_ALLOC_PASID ?
+							EMU_DOMAIN_PASID : 0,
+						data);
+	if (IS_ERR(domain)) {
+		rc = PTR_ERR(domain);
+		goto out_abort;
+	}
+	hwpt->common.domain = domain;
+	return hwpt;
+
+out_abort:
+	iommufd_object_abort_and_destroy(ictx, &hwpt->common.obj);
+	return ERR_PTR(rc);
 }
 
 /* Undo a vDEVICE while its device's group lock is held */

@@ -37,7 +37,27 @@ struct mock_domain {
 struct mock_nested {
 	struct emu_domain domain;
 	struct emu_domain *parent;
+	struct mock_viommu *viommu;	/* allocated on one, or NULL */
 	u32 iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
+};
+
+/*
+ * The mock vIOMMU. With user data it exposes two pages of "registers" that
+ * userspace maps through the iommufd, the first word holding what userspace
+ * passed in; it runs up to IOMMU_TEST_HW_QUEUE_MAX queues, which must be
+ * created in index order and destroyed in reverse.
+ */
+struct mock_viommu {
+	struct emu_viommu core;
+	u32 *page;
+	unsigned long mmap_offset;
+	struct mutex queue_lock;	/* protects queues[] */
+	struct mock_hw_queue *queues[IOMMU_TEST_HW_QUEUE_MAX];
+};
+
+struct mock_hw_queue {
+	struct emu_hw_queue core;
+	struct mock_hw_queue *prev;
 };
 
 /*
@@ -45,6 +65,9 @@ struct mock_nested {
  * invalidates entry by entry; the selftest reads it back.
  * @fail_reserved_pasid: the next switch of IOMMU_TEST_PASID_RESERVED to a
  * translating domain fails (see mock_attach_prepare()).
+ * @viommu: the vIOMMU whose nested domain its RID uses, if any: the one
+ * that reports its events. The nested domain holds the vIOMMU, so it
+ * stays while the device points at it.
  */
 struct mock_dev {
 	struct emu_dev dev;
@@ -52,9 +75,12 @@ struct mock_dev {
 	struct emu_domain *rid_domain;	/* what its DMA would use */
 	u32 cache[MOCK_DEV_CACHE_NUM];
 	atomic_t fail_reserved_pasid;
+	spinlock_t viommu_lock;		/* protects viommu */
+	struct mock_viommu *viommu;
 };
 
 static struct emu_iommu mock_iommu;
+static const struct emu_domain_ops mock_nested_ops;
 static atomic_t mock_next_id = ATOMIC_INIT(0);
 
 static struct mock_domain *to_mock_domain(struct emu_domain *domain)
@@ -89,6 +115,16 @@ static int mock_attach_prepare(struct emu_domain *domain, struct emu_dev *dev,
 	    domain->type != EMU_DOMAIN_BLOCKED &&
 	    atomic_xchg(&mdev->fail_reserved_pasid, 0))
 		return -ENOMEM;
+	/* A vIOMMU's stage 1 serves only devices it presents to the guest */
+	if (pasid == EMU_NO_PASID && domain->ops == &mock_nested_ops) {
+		struct mock_viommu *mviommu =
+			container_of(domain, struct mock_nested, domain)->viommu;
+		unsigned long virt_id;
+
+		if (mviommu &&
+		    emu_viommu_dev_virt_id(&mviommu->core, dev, &virt_id))
+			return -ENOENT;
+	}
 	*cookie = NULL;
 	return 0;
 }
@@ -98,8 +134,14 @@ static void mock_attach_commit(struct emu_domain *domain, struct emu_dev *dev,
 {
 	struct mock_dev *mdev = to_mock_dev(dev);
 
-	if (pasid == EMU_NO_PASID)
+	if (pasid == EMU_NO_PASID) {
 		WRITE_ONCE(mdev->rid_domain, domain);
+		spin_lock(&mdev->viommu_lock);
+		mdev->viommu = domain->ops == &mock_nested_ops ?
+			container_of(domain, struct mock_nested,
+				     domain)->viommu : NULL;
+		spin_unlock(&mdev->viommu_lock);
+	}
 	if (pasid == IOMMU_TEST_PASID_RESERVED)
 		atomic_set(&mdev->fail_reserved_pasid,
 			   domain->type != EMU_DOMAIN_BLOCKED);
@@ -274,9 +316,9 @@ static struct emu_domain *mock_domain_alloc_paging(struct emu_dev *dev,
 }
 
 /* Described by struct iommu_hwpt_selftest: the IOTLB's initial value */
-static struct emu_domain *
-mock_domain_alloc_nested(struct emu_dev *dev, struct emu_domain *parent,
-			 u32 flags, const struct emu_user_data *data)
+static struct mock_nested *mock_nested_create(struct emu_domain *parent,
+					      u32 flags,
+					      const struct emu_user_data *data)
 {
 	struct iommu_hwpt_selftest cfg;
 	struct mock_nested *nested;
@@ -302,7 +344,16 @@ mock_domain_alloc_nested(struct emu_dev *dev, struct emu_domain *parent,
 	nested->parent = parent;
 	for (i = 0; i != MOCK_NESTED_DOMAIN_IOTLB_NUM; i++)
 		nested->iotlb[i] = cfg.iotlb;
-	return &nested->domain;
+	return nested;
+}
+
+static struct emu_domain *
+mock_domain_alloc_nested(struct emu_dev *dev, struct emu_domain *parent,
+			 u32 flags, const struct emu_user_data *data)
+{
+	struct mock_nested *nested = mock_nested_create(parent, flags, data);
+
+	return IS_ERR(nested) ? ERR_CAST(nested) : &nested->domain;
 }
 
 static int mock_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
@@ -315,25 +366,6 @@ static int mock_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
 	*type = IOMMU_HW_INFO_TYPE_SELFTEST;
 	return sizeof(info);
 }
-
-/*
- * The mock vIOMMU. With user data it exposes two pages of "registers" that
- * userspace maps through the iommufd, the first word holding what userspace
- * passed in; it runs up to IOMMU_TEST_HW_QUEUE_MAX queues, which must be
- * created in index order and destroyed in reverse.
- */
-struct mock_viommu {
-	struct emu_viommu core;
-	u32 *page;
-	unsigned long mmap_offset;
-	struct mutex queue_lock;	/* protects queues[] */
-	struct mock_hw_queue *queues[IOMMU_TEST_HW_QUEUE_MAX];
-};
-
-struct mock_hw_queue {
-	struct emu_hw_queue core;
-	struct mock_hw_queue *prev;
-};
 
 static struct mock_viommu *to_mock_viommu(struct emu_viommu *viommu)
 {
@@ -405,6 +437,75 @@ static void mock_hw_queue_destroy(struct emu_hw_queue *queue)
 	mutex_unlock(&mviommu->queue_lock);
 }
 
+/* The same stage 1 as on a nesting parent, tied to the vIOMMU */
+static struct emu_domain *
+mock_viommu_alloc_domain_nested(struct emu_viommu *viommu, struct emu_dev *dev,
+				u32 flags, const struct emu_user_data *data)
+{
+	struct mock_nested *nested;
+
+	nested = mock_nested_create(viommu->parent, flags, data);
+	if (IS_ERR(nested))
+		return ERR_CAST(nested);
+	nested->viommu = to_mock_viommu(viommu);
+	return &nested->domain;
+}
+
+/*
+ * Clears cache slots of devices named by virtual ID; the request format is
+ * iommufd_test.h's. Stops at the first bad request.
+ */
+static int mock_viommu_cache_invalidate(struct emu_viommu *viommu,
+					struct emu_user_array *array)
+{
+	struct iommu_viommu_invalidate_selftest inv;
+	struct mock_dev *mdev;
+	struct emu_dev *dev;
+	u32 done = 0;
+	unsigned int i;
+	int rc = 0;
+
+	if (array->type != IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST) {
+		rc = -EINVAL;
+		goto out;
+	}
+	for (; done < array->entry_num; done++) {
+		rc = emu_user_array_copy(array, done,
+					 IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+					 &inv, sizeof(inv),
+					 offsetofend(typeof(inv), cache_id));
+		if (rc)
+			break;
+		if (inv.flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+			rc = -EOPNOTSUPP;
+			break;
+		}
+		if (inv.cache_id > MOCK_DEV_CACHE_ID_MAX) {
+			rc = -EINVAL;
+			break;
+		}
+		/* The lock keeps the device presented while we touch it */
+		xa_lock(&viommu->vdevs);
+		dev = emu_viommu_find_dev(viommu, inv.vdev_id);
+		if (!dev) {
+			xa_unlock(&viommu->vdevs);
+			rc = -EINVAL;
+			break;
+		}
+		mdev = to_mock_dev(dev);
+		if (inv.flags & IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+			for (i = 0; i != MOCK_DEV_CACHE_NUM; i++)
+				WRITE_ONCE(mdev->cache[i], 0);
+		} else {
+			WRITE_ONCE(mdev->cache[inv.cache_id], 0);
+		}
+		xa_unlock(&viommu->vdevs);
+	}
+out:
+	array->entry_num = done;
+	return rc;
+}
+
 static void mock_viommu_destroy(struct emu_viommu *viommu)
 {
 	struct mock_viommu *mviommu = to_mock_viommu(viommu);
@@ -417,6 +518,8 @@ static void mock_viommu_destroy(struct emu_viommu *viommu)
 }
 
 static const struct emu_viommu_ops mock_viommu_ops = {
+	.domain_alloc_nested = mock_viommu_alloc_domain_nested,
+	.cache_invalidate = mock_viommu_cache_invalidate,
 	.hw_queue_size = mock_hw_queue_size,
 	.hw_queue_init = mock_hw_queue_init,
 	.hw_queue_destroy = mock_hw_queue_destroy,
@@ -530,6 +633,7 @@ struct emu_dev *emu_mock_dev_create(u32 flags)
 	if (!mdev)
 		return ERR_PTR(-ENOMEM);
 	mdev->flags = flags;
+	spin_lock_init(&mdev->viommu_lock);
 	for (i = 0; i != MOCK_DEV_CACHE_NUM; i++)
 		mdev->cache[i] = IOMMU_TEST_DEV_CACHE_DEFAULT;
 	mdev->dev.name = "mock";
@@ -569,6 +673,41 @@ int emu_mock_dev_cache(struct emu_dev *dev, u32 index, u32 *value)
 		return -EINVAL;
 	*value = READ_ONCE(to_mock_dev(dev)->cache[index]);
 	return 0;
+}
+
+/**
+ * emu_mock_trigger_vevent() - make the mock vIOMMU report an event
+ * @dev: a mock device
+ *
+ * The vIOMMU whose nested domain the device's RID uses reports a
+ * struct iommu_viommu_event_selftest naming the device's virtual ID.
+ *
+ * Return: 0; -EINVAL for a device that is not a mock device; -ENOENT when
+ * no vIOMMU presents the device; -EOPNOTSUPP when nobody listens for the
+ * event; -ENOMEM.
+ */
+int emu_mock_trigger_vevent(struct emu_dev *dev)
+{
+	struct iommu_viommu_event_selftest event = {};
+	struct mock_dev *mdev;
+	unsigned long virt_id;
+	int rc = -ENOENT;
+
+	if (dev->iommu != &mock_iommu)
+		return -EINVAL;
+	mdev = to_mock_dev(dev);
+
+	/* Reporting never sleeps, so the device cannot switch under it */
+	spin_lock(&mdev->viommu_lock);
+	if (mdev->viommu &&
+	    !emu_viommu_dev_virt_id(&mdev->viommu->core, dev, &virt_id)) {
+		event.virt_id = virt_id;
+		rc = emu_viommu_report_event(&mdev->viommu->core,
+					     IOMMU_VEVENTQ_TYPE_SELFTEST,
+					     &event, sizeof(event));
+	}
+	spin_unlock(&mdev->viommu_lock);
+	return rc;
 }
 
 /**

@@ -22,6 +22,7 @@ void emu_mock_exit(void);
 struct emu_dev *emu_mock_dev_create(u32 flags);
 void emu_mock_dev_destroy(struct emu_dev *dev);
 int emu_mock_dev_cache(struct emu_dev *dev, u32 index, u32 *value);
+int emu_mock_trigger_vevent(struct emu_dev *dev);
 int emu_mock_domain_iotlb(struct emu_domain *domain, u32 index, u32 *value);
 int emu_mock_dev_page_request(struct emu_dev *dev, u32 pasid, u32 grpid,
 			      u32 perm, u64 addr);
