@@ -407,18 +407,27 @@ struct selftest_obj {
 	struct iommufd_ctx *ictx;
 	struct emu_dev *dev;
 	struct iommufd_device *idev;
+	struct mutex pasid_lock;	/* protects pasids */
+	struct xarray pasids;		/* PASIDs attached by PASID_ATTACH */
 };
 
 void iommufd_selftest_destroy(struct iommufd_object *obj)
 {
 	struct selftest_obj *sobj = container_of(obj, struct selftest_obj, obj);
+	unsigned long pasid;
+	void *entry;
 
 	if (sobj->idev) {
+		/* A test may end with PASIDs still attached */
+		xa_for_each(&sobj->pasids, pasid, entry)
+			iommufd_device_detach(sobj->idev, pasid);
 		iommufd_device_detach(sobj->idev, EMU_NO_PASID);
 		iommufd_device_unbind(sobj->idev);
 	}
 	if (sobj->dev)
 		emu_mock_dev_destroy(sobj->dev);
+	xa_destroy(&sobj->pasids);
+	mutex_destroy(&sobj->pasid_lock);
 }
 
 static int test_mock_domain(struct iommufd_ucmd *ucmd, u32 pt_id,
@@ -441,6 +450,8 @@ static int test_mock_domain(struct iommufd_ucmd *ucmd, u32 pt_id,
 	if (IS_ERR(sobj))
 		return PTR_ERR(sobj);
 	sobj->ictx = ucmd->ictx;
+	mutex_init(&sobj->pasid_lock);
+	xa_init(&sobj->pasids);
 
 	sobj->dev = emu_mock_dev_create(flags);
 	if (IS_ERR(sobj->dev)) {
@@ -627,19 +638,31 @@ static int test_pasid_change(struct iommufd_ucmd *ucmd, bool replace)
 	sobj = test_get_sobj(ucmd, cmd->id);
 	if (IS_ERR(sobj))
 		return PTR_ERR(sobj);
-	if (replace)
+	mutex_lock(&sobj->pasid_lock);
+	if (replace) {
 		rc = iommufd_device_replace(sobj->idev, pasid,
 					    &cmd->pasid_attach.pt_id);
-	else
-		rc = iommufd_device_attach(sobj->idev, pasid,
-					   &cmd->pasid_attach.pt_id);
+		if (!rc)
+			rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+		goto out_unlock;
+	}
+
+	rc = iommufd_device_attach(sobj->idev, pasid,
+				   &cmd->pasid_attach.pt_id);
 	if (rc)
-		goto out_put;
-	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
-	/* A failed attach must leave nothing behind; a replace stays */
-	if (rc && !replace)
+		goto out_unlock;
+	/* Remembered so that destroying the device detaches it too */
+	rc = xa_err(xa_store(&sobj->pasids, pasid, xa_mk_value(1),
+			     GFP_KERNEL));
+	if (!rc)
+		rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc) {
+		/* A failed attach leaves nothing behind */
 		iommufd_device_detach(sobj->idev, pasid);
-out_put:
+		xa_erase(&sobj->pasids, pasid);
+	}
+out_unlock:
+	mutex_unlock(&sobj->pasid_lock);
 	iommufd_put_object(ucmd->ictx, &sobj->obj);
 	return rc;
 }
@@ -653,7 +676,10 @@ static int test_pasid_detach(struct iommufd_ucmd *ucmd)
 	if (IS_ERR(sobj))
 		return PTR_ERR(sobj);
 	/* Detaching a PASID that is not attached is not an error */
+	mutex_lock(&sobj->pasid_lock);
 	iommufd_device_detach(sobj->idev, cmd->pasid_detach.pasid);
+	xa_erase(&sobj->pasids, cmd->pasid_detach.pasid);
+	mutex_unlock(&sobj->pasid_lock);
 	iommufd_put_object(ucmd->ictx, &sobj->obj);
 	return 0;
 }
