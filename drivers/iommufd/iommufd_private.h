@@ -77,6 +77,8 @@ struct iommufd_object {
  * @account_mode: accounting for pages pinned from now on
  * @groups: emu_group -> struct iommufd_group, for the groups with devices
  *	    bound to this context
+ * @mmap_lock: protects @mmaps and @mmap_next_pgoff; a mutex of its own,
+ *	       since mmap() takes the object table's lock inside it
  * @mmaps: first page offset -> struct iommufd_mmap, the regions objects
  *	   let userspace mmap() from the file (mmap.c)
  * @mmap_next_pgoff: where the next region's offsets start; offsets are
@@ -89,6 +91,7 @@ struct iommufd_ctx {
 	struct file *file;
 	struct xarray objects;
 	struct xarray groups;
+	struct mutex mmap_lock;	/* protects mmaps, mmap_next_pgoff */
 	struct xarray mmaps;
 	unsigned long mmap_next_pgoff;
 	wait_queue_head_t destroy_wait;

@@ -413,6 +413,7 @@ static int iommufd_fops_open(struct inode *inode, struct file *filp)
 	ictx->owner_pid = task_tgid_vnr(current);
 	xa_init_flags(&ictx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	xa_init(&ictx->groups);
+	mutex_init(&ictx->mmap_lock);
 	xa_init(&ictx->mmaps);
 	init_waitqueue_head(&ictx->destroy_wait);
 	init_rwsem(&ictx->ioas_creation_lock);
@@ -464,6 +465,7 @@ static int iommufd_fops_release(struct inode *inode, struct file *filp)
 	/* Every owner removed its regions when it was destroyed */
 	WARN_ON(!xa_empty(&ictx->mmaps));
 	xa_destroy(&ictx->mmaps);
+	mutex_destroy(&ictx->mmap_lock);
 	WARN_ON(!xa_empty(&ictx->groups));
 	xa_destroy(&ictx->groups);
 	ida_free(&iommufd_ctx_ida, ictx->id);

@@ -14,6 +14,7 @@
  * with the CPU, so regions are mapped cacheable, unlike real MMIO.
  */
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include "iommufd_private.h"
@@ -61,26 +62,25 @@ int iommufd_mmap_add(struct iommufd_ctx *ictx, struct iommufd_object *owner,
 	immap->pa = pa;
 	immap->length = length;
 
-	xa_lock(&ictx->mmaps);
+	mutex_lock(&ictx->mmap_lock);
 	/* Offset 0 names nothing, so a forgotten offset cannot map anything */
 	pgoff = max(ictx->mmap_next_pgoff, 1UL);
 	/* The byte offset userspace gets must fit an unsigned long too */
 	if (pgoff > (ULONG_MAX >> PAGE_SHIFT) - npages) {
-		xa_unlock(&ictx->mmaps);
-		kfree(immap);
-		return -ENOSPC;
+		rc = -ENOSPC;
+		goto out_unlock;
 	}
-	/* Taken before inserting: the insert may drop the lock to allocate */
-	ictx->mmap_next_pgoff = pgoff + npages;
 	immap->pgoff = pgoff;
-	rc = __xa_insert(&ictx->mmaps, pgoff, immap, GFP_KERNEL_ACCOUNT);
-	xa_unlock(&ictx->mmaps);
-	if (rc) {
-		kfree(immap);
-		return rc;
-	}
+	rc = xa_insert(&ictx->mmaps, pgoff, immap, GFP_KERNEL_ACCOUNT);
+	if (rc)
+		goto out_unlock;
+	ictx->mmap_next_pgoff = pgoff + npages;
 	*offset = pgoff << PAGE_SHIFT;
-	return 0;
+out_unlock:
+	mutex_unlock(&ictx->mmap_lock);
+	if (rc)
+		kfree(immap);
+	return rc;
 }
 
 /**
@@ -96,7 +96,9 @@ void iommufd_mmap_remove(struct iommufd_ctx *ictx,
 {
 	struct iommufd_mmap *immap;
 
+	mutex_lock(&ictx->mmap_lock);
 	immap = xa_erase(&ictx->mmaps, offset >> PAGE_SHIFT);
+	mutex_unlock(&ictx->mmap_lock);
 	WARN_ON(!immap || immap->owner != owner);
 	kfree(immap);
 }
@@ -144,14 +146,14 @@ int iommufd_fops_mmap(struct file *filp, struct vm_area_struct *vma)
 		return -EPERM;
 
 	/* The lock keeps the region, and so its owner, from going away */
-	xa_lock(&ictx->mmaps);
+	mutex_lock(&ictx->mmap_lock);
 	immap = xa_load(&ictx->mmaps, vma->vm_pgoff);
 	if (!immap || immap->length != length ||
 	    !iommufd_object_try_get(ictx, immap->owner)) {
-		xa_unlock(&ictx->mmaps);
+		mutex_unlock(&ictx->mmap_lock);
 		return -ENXIO;
 	}
-	xa_unlock(&ictx->mmaps);
+	mutex_unlock(&ictx->mmap_lock);
 
 	rc = remap_pfn_range(vma, vma->vm_start, PHYS_PFN(immap->pa), length,
 			     vma->vm_page_prot);
