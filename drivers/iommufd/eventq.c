@@ -227,7 +227,7 @@ void iommufd_fault_auto_respond(struct iommufd_hw_pagetable *hwpt,
 				struct emu_group *group, u32 pasid)
 {
 	struct iommufd_fault *fault = hwpt->fault;
-	struct emu_iopf_group *iopf, *next;
+	struct emu_iopf_group *iopf, *next, *read;
 	unsigned long cookie;
 	LIST_HEAD(unread);
 
@@ -246,11 +246,11 @@ void iommufd_fault_auto_respond(struct iommufd_hw_pagetable *hwpt,
 		emu_iopf_group_respond(iopf, EMU_PAGE_RESP_INVALID);
 	}
 
-	xa_for_each(&fault->response, cookie, iopf) {
-		if (!iommufd_fault_from(iopf, hwpt, group, pasid))
+	xa_for_each(&fault->response, cookie, read) {
+		if (!iommufd_fault_from(read, hwpt, group, pasid))
 			continue;
 		xa_erase(&fault->response, cookie);
-		emu_iopf_group_respond(iopf, EMU_PAGE_RESP_INVALID);
+		emu_iopf_group_respond(read, EMU_PAGE_RESP_INVALID);
 	}
 	mutex_unlock(&fault->mutex);
 }

@@ -292,6 +292,58 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd)
 	return rc;
 }
 
+/*
+ * The last steps of IOMMU_HWPT_ALLOC for either kind: connect the fault
+ * queue, answer, and publish the new HWPT -- or undo it.
+ */
+static int iommufd_hwpt_alloc_finish(struct iommufd_ucmd *ucmd,
+				     struct iommufd_hw_pagetable *hwpt)
+{
+	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+	int rc;
+
+	if (cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) {
+		rc = iommufd_hwpt_connect_fault(ucmd->ictx, hwpt,
+						cmd->fault_id);
+		if (rc)
+			goto out_abort;
+	}
+	cmd->out_hwpt_id = hwpt->obj.id;
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		goto out_abort;
+	iommufd_object_finalize(ucmd->ictx, &hwpt->obj);
+	return 0;
+
+out_abort:
+	iommufd_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
+	return rc;
+}
+
+/* A paging HWPT on @ioas; its mutex is held until it is published */
+static int iommufd_hwpt_alloc_paging(struct iommufd_ucmd *ucmd,
+				     struct iommufd_ioas *ioas,
+				     struct iommufd_device *idev)
+{
+	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+	struct iommufd_hwpt_paging *hwpt;
+	int rc;
+
+	/* Driver data only goes with nested HWPTs */
+	if (cmd->data_type != IOMMU_HWPT_DATA_NONE)
+		return -EOPNOTSUPP;
+
+	mutex_lock(&ioas->mutex);
+	hwpt = iommufd_hwpt_paging_alloc(ucmd->ictx, ioas, idev, cmd->flags,
+					 false);
+	if (IS_ERR(hwpt))
+		rc = PTR_ERR(hwpt);
+	else
+		rc = iommufd_hwpt_alloc_finish(ucmd, &hwpt->common);
+	mutex_unlock(&ioas->mutex);
+	return rc;
+}
+
 int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
@@ -300,8 +352,7 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 		.uptr = u64_to_user_ptr(cmd->data_uptr),
 		.len = cmd->data_len,
 	};
-	struct iommufd_hw_pagetable *hwpt;
-	struct iommufd_ioas *ioas = NULL;
+	struct iommufd_hwpt_nested *nested;
 	struct iommufd_object *dev_obj;
 	struct iommufd_object *pt_obj;
 	struct iommufd_device *idev;
@@ -327,82 +378,41 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 	}
 
 	switch (pt_obj->type) {
-	case IOMMUFD_OBJ_IOAS: {
-		struct iommufd_hwpt_paging *paging;
-
-		/* Driver data only goes with nested HWPTs */
-		if (cmd->data_type != IOMMU_HWPT_DATA_NONE) {
-			rc = -EOPNOTSUPP;
-			goto out_put_pt;
-		}
-		ioas = container_of(pt_obj, struct iommufd_ioas, obj);
-		/* Held until the HWPT is published or aborted */
-		mutex_lock(&ioas->mutex);
-		paging = iommufd_hwpt_paging_alloc(ucmd->ictx, ioas, idev,
-						   cmd->flags, false);
-		if (IS_ERR(paging)) {
-			rc = PTR_ERR(paging);
-			goto out_unlock;
-		}
-		hwpt = &paging->common;
+	case IOMMUFD_OBJ_IOAS:
+		rc = iommufd_hwpt_alloc_paging(ucmd,
+					       container_of(pt_obj,
+							    struct iommufd_ioas,
+							    obj),
+					       idev);
 		break;
-	}
-	case IOMMUFD_OBJ_HWPT_PAGING: {
-		struct iommufd_hwpt_nested *nested;
-
+	case IOMMUFD_OBJ_HWPT_PAGING:
 		nested = iommufd_hwpt_nested_alloc(ucmd->ictx,
 						   container_of(pt_obj,
 								struct iommufd_hwpt_paging,
 								common.obj),
 						   idev, cmd->flags, &data);
-		if (IS_ERR(nested)) {
+		if (IS_ERR(nested))
 			rc = PTR_ERR(nested);
-			goto out_put_pt;
-		}
-		hwpt = &nested->common;
+		else
+			rc = iommufd_hwpt_alloc_finish(ucmd, &nested->common);
 		break;
-	}
-	case IOMMUFD_OBJ_VIOMMU: {
-		struct iommufd_hwpt_nested *nested;
-
+	case IOMMUFD_OBJ_VIOMMU:
 		nested = iommufd_viommu_alloc_hwpt_nested(ucmd->ictx,
 							  container_of(pt_obj,
 								       struct iommufd_viommu,
 								       obj),
 							  idev, cmd->flags,
 							  &data);
-		if (IS_ERR(nested)) {
+		if (IS_ERR(nested))
 			rc = PTR_ERR(nested);
-			goto out_put_pt;
-		}
-		hwpt = &nested->common;
+		else
+			rc = iommufd_hwpt_alloc_finish(ucmd, &nested->common);
 		break;
-	}
 	default:
 		rc = -EINVAL;
-		goto out_put_pt;
+		break;
 	}
 
-	if (cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) {
-		rc = iommufd_hwpt_connect_fault(ucmd->ictx, hwpt,
-						cmd->fault_id);
-		if (rc)
-			goto out_abort;
-	}
-
-	cmd->out_hwpt_id = hwpt->obj.id;
-	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
-	if (rc)
-		goto out_abort;
-	iommufd_object_finalize(ucmd->ictx, &hwpt->obj);
-	goto out_unlock;
-
-out_abort:
-	iommufd_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
-out_unlock:
-	if (ioas)
-		mutex_unlock(&ioas->mutex);
-out_put_pt:
 	iommufd_put_object(ucmd->ictx, pt_obj);
 out_put_dev:
 	iommufd_put_object(ucmd->ictx, dev_obj);
