@@ -598,8 +598,9 @@ u32 emu_dev_caps(struct emu_dev *dev)
 
 /*
  * What drivers add with the issues that need them: nested domains, user
- * cache invalidation, dirty tracking and vIOMMUs. A driver fills only what
- * it supports; for the rest the core answers EOPNOTSUPP.
+ * cache invalidation and dirty tracking (vIOMMUs are in viommu.c). A
+ * driver fills only what it supports; for the rest the core answers
+ * EOPNOTSUPP.
  */
 
 /**
@@ -707,36 +708,6 @@ int emu_domain_read_and_clear_dirty(struct emu_domain *domain,
 		return 0;
 	return domain->ops->read_and_clear_dirty(domain, iova, size, clear,
 						 dirty);
-}
-
-/**
- * emu_viommu_alloc() - the driver's state for a virtual IOMMU
- * @dev: a device of the instance the vIOMMU is a slice of
- * @parent: the nesting parent domain it translates through
- * @type: the uAPI's vIOMMU type, checked by the driver
- * @data: driver-specific data
- *
- * Return: the driver's state or an ERR_PTR (-EOPNOTSUPP without support).
- */
-void *emu_viommu_alloc(struct emu_dev *dev, struct emu_domain *parent,
-		       u32 type, const struct emu_user_data *data)
-{
-	if (!dev->iommu->ops->viommu_alloc)
-		return ERR_PTR(-EOPNOTSUPP);
-	if (parent->iommu != dev->iommu ||
-	    !(parent->flags & EMU_DOMAIN_NEST_PARENT))
-		return ERR_PTR(-EINVAL);
-	return dev->iommu->ops->viommu_alloc(dev, parent, type, data);
-}
-
-/**
- * emu_viommu_free() - release emu_viommu_alloc()'s result
- * @dev: the device it was allocated with, or any of the same instance
- * @viommu: the driver's state
- */
-void emu_viommu_free(struct emu_dev *dev, void *viommu)
-{
-	dev->iommu->ops->viommu_free(viommu);
 }
 
 /**

@@ -22,7 +22,9 @@
 struct emu_dev;
 struct emu_domain;
 struct emu_group;
+struct emu_hw_queue;
 struct emu_iommu;
+struct emu_viommu;
 
 /* The PASID slot that stands for requests without a PASID */
 #define EMU_NO_PASID	0
@@ -296,9 +298,14 @@ struct emu_domain {
  *	     return the struct's full size (or a negative errno)
  * @domain_alloc_nested: a user-managed domain described by @data, nested
  *			 on the paging domain @parent of the same instance
- * @viommu_alloc: the driver's state for a virtual IOMMU of @type over the
- *		  nesting parent @parent, or an ERR_PTR
- * @viommu_free: release what @viommu_alloc returned
+ * @viommu_size: bytes of the driver's vIOMMU struct (struct emu_viommu
+ *		 first, see EMU_VIOMMU_STRUCT_SIZE()) for a vIOMMU of the
+ *		 uAPI's @type usable by @dev; 0 when the driver has no such
+ *		 type
+ * @viommu_init: set up the driver's part of @viommu, whose core fields
+ *		 are filled in; @data is the type's user data, or NULL when
+ *		 userspace gave none. On failure the core frees @viommu
+ *		 without calling its destroy op.
  * @dev_caps: EMU_DEV_CAP_* the instance offers @dev
  * @msi_window: the device's MSI doorbell window [*@start, *@last], which
  *		DMA can never use as memory; placed as the architecture
@@ -316,9 +323,9 @@ struct emu_iommu_ops {
 						  struct emu_domain *parent,
 						  u32 flags,
 						  const struct emu_user_data *data);
-	void *(*viommu_alloc)(struct emu_dev *dev, struct emu_domain *parent,
-			      u32 type, const struct emu_user_data *data);
-	void (*viommu_free)(void *viommu);
+	size_t (*viommu_size)(struct emu_dev *dev, u32 type);
+	int (*viommu_init)(struct emu_viommu *viommu, struct emu_dev *dev,
+			   const struct emu_user_data *data);
 	int (*hw_info)(struct emu_dev *dev, void *data, u32 len, u32 *type);
 	u32 (*dev_caps)(struct emu_dev *dev);
 	int (*msi_window)(struct emu_dev *dev, u64 *start, u64 *last);
@@ -425,9 +432,6 @@ int emu_domain_set_dirty_tracking(struct emu_domain *domain, bool enable);
 int emu_domain_read_and_clear_dirty(struct emu_domain *domain,
 				    unsigned long iova, size_t size,
 				    bool clear, struct emu_dirty_bitmap *dirty);
-void *emu_viommu_alloc(struct emu_dev *dev, struct emu_domain *parent,
-		       u32 type, const struct emu_user_data *data);
-void emu_viommu_free(struct emu_dev *dev, void *viommu);
 void emu_domain_free(struct emu_domain *domain);
 
 int emu_group_set_domain(struct emu_group *group, u32 pasid,
@@ -455,5 +459,174 @@ void emu_iopf_group_respond(struct emu_iopf_group *group,
 
 /* Between core.c and iopf.c */
 void emu_iopf_drop_partial(struct emu_dev *dev);
+/*
+ * Virtual IOMMUs (viommu.c).
+ *
+ * A vIOMMU is the slice of one IOMMU instance that a VMM presents to a
+ * guest: it translates through a nesting parent (stage 2) domain, knows the
+ * guest's virtual IDs of the devices presented through it, owns caches the
+ * guest invalidates, may expose pages of "hardware" userspace maps, reports
+ * events, and may run queues in guest memory. The core holds what is the
+ * same for every driver; a driver embeds struct emu_viommu first in its own
+ * struct and fills in struct emu_viommu_ops.
+ *
+ * Who allocated the vIOMMU (its owner: the uAPI layer for userspace's
+ * vIOMMU objects) provides the services drivers call through the
+ * emu_viommu_*() helpers below, so drivers never see the owner itself.
+ */
+
+/**
+ * struct emu_viommu_host_ops - services the owner of a vIOMMU provides
+ * @report_event: hand an event record of the uAPI's queue @type to whoever
+ *		  listens for that type; -EOPNOTSUPP when nobody does. Must
+ *		  not sleep.
+ * @mmap_add: let userspace map the @length bytes of kernel memory at @pa
+ *	      (page aligned); *@offset is what it passes to mmap()
+ * @mmap_remove: withdraw a region from @mmap_add; existing mappings keep
+ *		 the vIOMMU alive, so none is left when this is called
+ * @hw_queue_depend: @queue must be destroyed before @on
+ * @hw_queue_undepend: undo @hw_queue_depend
+ */
+struct emu_viommu_host_ops {
+	int (*report_event)(struct emu_viommu *viommu, u32 type,
+			    const void *data, size_t len);
+	int (*mmap_add)(struct emu_viommu *viommu, phys_addr_t pa,
+			size_t length, unsigned long *offset);
+	void (*mmap_remove)(struct emu_viommu *viommu, unsigned long offset);
+	int (*hw_queue_depend)(struct emu_hw_queue *queue,
+			       struct emu_hw_queue *on);
+	void (*hw_queue_undepend)(struct emu_hw_queue *queue,
+				  struct emu_hw_queue *on);
+};
+
+/**
+ * struct emu_viommu_ops - what a driver does with one of its vIOMMUs
+ * @domain_alloc_nested: a stage-1 domain described by @data that
+ *			 translates through the vIOMMU (and so its parent),
+ *			 usable by @dev; EMU_DOMAIN_* @flags
+ * @cache_invalidate: carry out the invalidation requests of @array, for
+ *		      caches the vIOMMU owns (e.g. device caches named by
+ *		      virtual ID), in order, stopping at the first that fails;
+ *		      set @array->entry_num to the number carried out. With
+ *		      no entries it only checks @array->type.
+ * @vdev_init: optional: @dev is now presented as @virt_id
+ * @vdev_destroy: optional: undo @vdev_init
+ * @hw_queue_size: bytes of the driver's queue struct (struct emu_hw_queue
+ *		   first) for a queue of the uAPI's @type, 0 when the driver
+ *		   has no such queue
+ * @hw_queue_init: start @queue, whose fields are filled in, as the
+ *		   vIOMMU's queue number index; its memory is physically
+ *		   contiguous from base_pa. On failure the core frees it.
+ * @hw_queue_destroy: stop a queue @hw_queue_init started
+ * @destroy: release the driver's part; the core frees the struct
+ */
+struct emu_viommu_ops {
+	struct emu_domain *(*domain_alloc_nested)(struct emu_viommu *viommu,
+						  struct emu_dev *dev,
+						  u32 flags,
+						  const struct emu_user_data *data);
+	int (*cache_invalidate)(struct emu_viommu *viommu,
+				struct emu_user_array *array);
+	int (*vdev_init)(struct emu_viommu *viommu, struct emu_dev *dev,
+			 unsigned long virt_id);
+	void (*vdev_destroy)(struct emu_viommu *viommu, struct emu_dev *dev,
+			     unsigned long virt_id);
+	size_t (*hw_queue_size)(struct emu_viommu *viommu, u32 type);
+	int (*hw_queue_init)(struct emu_hw_queue *queue);
+	void (*hw_queue_destroy)(struct emu_hw_queue *queue);
+	void (*destroy)(struct emu_viommu *viommu);
+};
+
+/**
+ * struct emu_viommu - the core part of a virtual IOMMU
+ * @ops: the driver's operations; its viommu_init must set them
+ * @iommu: the instance it is a slice of
+ * @parent: the nesting parent domain every translation goes through
+ * @type: the uAPI's vIOMMU type
+ * @vdevs: virtual ID -> struct emu_dev presented through the vIOMMU;
+ *	   drivers look devices up under its xa_lock (which a DMA path may
+ *	   take: it never sleeps)
+ * @host: the owner's services
+ * @host_priv: the owner's cookie
+ */
+struct emu_viommu {
+	const struct emu_viommu_ops *ops;
+	struct emu_iommu *iommu;
+	struct emu_domain *parent;
+	u32 type;
+	struct xarray vdevs;
+	const struct emu_viommu_host_ops *host;
+	void *host_priv;
+};
+
+/* The size a driver's viommu_size returns: the core struct must be first */
+#define EMU_VIOMMU_STRUCT_SIZE(drv_struct, member)                             \
+	(sizeof(drv_struct) +                                                  \
+	 BUILD_BUG_ON_ZERO(offsetof(drv_struct, member) != 0))
+
+/**
+ * struct emu_hw_queue - the core part of a queue a vIOMMU runs in guest
+ *			 memory (e.g. a command queue the hardware reads
+ *			 directly)
+ * @viommu: the vIOMMU
+ * @type: the uAPI's queue type
+ * @index: the queue's number on the vIOMMU
+ * @base_iova: where the queue starts, as an IOVA of the nesting parent
+ * @base_pa: the physical address @base_iova translates to; the queue's
+ *	     pages are pinned and physically contiguous
+ * @length: bytes
+ * @host_priv: the owner's cookie
+ */
+struct emu_hw_queue {
+	struct emu_viommu *viommu;
+	u32 type;
+	u32 index;
+	u64 base_iova;
+	phys_addr_t base_pa;
+	u64 length;
+	void *host_priv;
+};
+
+/* The size a driver's hw_queue_size returns: the core struct must be first */
+#define EMU_HW_QUEUE_STRUCT_SIZE(drv_struct, member)                           \
+	(sizeof(drv_struct) +                                                  \
+	 BUILD_BUG_ON_ZERO(offsetof(drv_struct, member) != 0))
+
+/* For the owner */
+bool emu_viommu_supported(struct emu_dev *dev, u32 type);
+struct emu_viommu *emu_viommu_alloc(struct emu_dev *dev,
+				    struct emu_domain *parent, u32 type,
+				    const struct emu_user_data *data,
+				    const struct emu_viommu_host_ops *host,
+				    void *host_priv);
+void emu_viommu_free(struct emu_viommu *viommu);
+int emu_viommu_vdev_add(struct emu_viommu *viommu, struct emu_dev *dev,
+			unsigned long virt_id);
+void emu_viommu_vdev_remove(struct emu_viommu *viommu, unsigned long virt_id);
+struct emu_domain *
+emu_viommu_alloc_domain_nested(struct emu_viommu *viommu, struct emu_dev *dev,
+			       u32 flags, const struct emu_user_data *data);
+int emu_viommu_cache_invalidate(struct emu_viommu *viommu,
+				struct emu_user_array *array);
+bool emu_hw_queue_supported(struct emu_viommu *viommu, u32 type);
+struct emu_hw_queue *emu_hw_queue_alloc(struct emu_viommu *viommu, u32 type,
+					u32 index, u64 base_iova,
+					phys_addr_t base_pa, u64 length,
+					void *host_priv);
+void emu_hw_queue_free(struct emu_hw_queue *queue);
+
+/* For drivers */
+struct emu_dev *emu_viommu_find_dev(struct emu_viommu *viommu,
+				    unsigned long virt_id);
+int emu_viommu_dev_virt_id(struct emu_viommu *viommu, struct emu_dev *dev,
+			   unsigned long *virt_id);
+int emu_viommu_report_event(struct emu_viommu *viommu, u32 type,
+			    const void *data, size_t len);
+int emu_viommu_mmap_add(struct emu_viommu *viommu, phys_addr_t pa,
+			size_t length, unsigned long *offset);
+void emu_viommu_mmap_remove(struct emu_viommu *viommu, unsigned long offset);
+int emu_hw_queue_depend(struct emu_hw_queue *queue, struct emu_hw_queue *on);
+void emu_hw_queue_undepend(struct emu_hw_queue *queue,
+			   struct emu_hw_queue *on);
 
 #endif /* EMU_IOMMU_H */

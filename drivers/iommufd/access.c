@@ -15,6 +15,15 @@
 #include "iommufd_private.h"
 
 /*
+ * Accesses that pin: those that give pins back on request, and internal
+ * ones that lock their areas instead. Both need PAGE_SIZE aligned IOVA.
+ */
+static bool iommufd_access_pins(struct iommufd_access *access)
+{
+	return access->ops->unmap || access->locks_areas;
+}
+
+/*
  * Pinning accesses force PAGE_SIZE alignment on their IOAS, and every access
  * keeps its IOAS from being destroyed.
  */
@@ -23,7 +32,7 @@ static int access_hold_ioas(struct iommufd_access *access,
 {
 	int rc;
 
-	if (access->ops->unmap) {
+	if (iommufd_access_pins(access)) {
 		rc = iopt_add_pinning_access(&ioas->iopt);
 		if (rc)
 			return rc;
@@ -35,7 +44,7 @@ static int access_hold_ioas(struct iommufd_access *access,
 static void access_release_ioas(struct iommufd_access *access,
 				struct iommufd_ioas *ioas)
 {
-	if (access->ops->unmap)
+	if (iommufd_access_pins(access))
 		iopt_remove_pinning_access(&ioas->iopt);
 	refcount_dec(&ioas->obj.users);
 }
@@ -108,6 +117,42 @@ out_put:
 out_free:
 	kfree(access);
 	return ERR_PTR(rc);
+}
+
+/* Internal accesses have no callbacks */
+static const struct iommufd_access_ops iommufd_access_locking_ops = {};
+
+/**
+ * iommufd_access_create_locking() - an internal access that locks areas
+ * @ioas: the IOAS; the caller holds a reference on it
+ *
+ * For state the kernel hands to hardware by physical address (a vIOMMU's
+ * queue in guest memory): its pins cannot be revoked, so unmapping an area
+ * that holds some fails with EBUSY instead of asking for them back.
+ *
+ * Return: the access, or ERR_PTR(-EADDRINUSE) when an existing mapping is
+ * not page aligned, -ENOMEM.
+ */
+struct iommufd_access *iommufd_access_create_locking(struct iommufd_ioas *ioas)
+{
+	struct iommufd_access *access;
+	int rc;
+
+	access = kzalloc(sizeof(*access), GFP_KERNEL_ACCOUNT);
+	if (!access)
+		return ERR_PTR(-ENOMEM);
+	access->ops = &iommufd_access_locking_ops;
+	access->locks_areas = true;
+	rc = access_hold_ioas(access, ioas);
+	if (rc) {
+		kfree(access);
+		return ERR_PTR(rc);
+	}
+	mutex_init(&access->ioas_lock);
+	access->ioas = ioas;
+	access->ioas_unpin = ioas;
+	access_list_on(access, ioas);
+	return access;
 }
 
 /**
@@ -271,7 +316,7 @@ static bool area_allows(struct iopt_area *area, bool write)
 }
 
 static void unpin_walked(struct io_pagetable *iopt, unsigned long iova,
-			 unsigned long last)
+			 unsigned long last, bool locked)
 {
 	struct area_walk walk;
 	struct iopt_area *area;
@@ -281,6 +326,8 @@ static void unpin_walked(struct io_pagetable *iopt, unsigned long iova,
 		iopt_pages_unpin(area->pages,
 				 iopt_area_iova_to_index(area, walk.cur),
 				 iopt_area_iova_to_index(area, walk.piece_last));
+		if (locked)
+			atomic_dec(&area->num_locks);
 		atomic_dec(&area->num_accesses);
 	}
 }
@@ -311,8 +358,11 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 	unsigned long last;
 	int rc = 0;
 
-	/* Without an unmap callback its pins could never be revoked */
-	if (WARN_ON(!access->ops->unmap))
+	/*
+	 * Pins must be given back on unmap, or lock their areas; any other
+	 * access could never let go of them.
+	 */
+	if (WARN_ON(!iommufd_access_pins(access)))
 		return -EINVAL;
 	if (!length)
 		return -EINVAL;
@@ -355,13 +405,15 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 		if (rc)
 			break;
 		atomic_inc(&area->num_accesses);
+		if (access->locks_areas)
+			atomic_inc(&area->num_locks);
 		for (i = index; i <= last_index; i++)
 			*out_pages++ = iopt_pages_page(area->pages, i);
 	}
 	if (!rc && !area_walk_done(&walk))
 		rc = -ENOENT;
 	if (rc && walk.cur != iova)
-		unpin_walked(iopt, iova, walk.cur - 1);
+		unpin_walked(iopt, iova, walk.cur - 1, access->locks_areas);
 	up_read(&iopt->iova_rwsem);
 	refcount_dec(&ioas->obj.users);
 	return rc;
@@ -386,7 +438,7 @@ void iommufd_access_unpin_pages(struct iommufd_access *access,
 		return;
 
 	down_read(&ioas->iopt.iova_rwsem);
-	unpin_walked(&ioas->iopt, iova, last);
+	unpin_walked(&ioas->iopt, iova, last, access->locks_areas);
 	up_read(&ioas->iopt.iova_rwsem);
 	refcount_dec(&ioas->obj.users);
 }

@@ -167,6 +167,8 @@ void iommufd_device_unbind(struct iommufd_device *idev)
 {
 	struct iommufd_ctx *ictx = idev->ictx;
 
+	/* Its vDEVICE goes first, leaving a tombstone; it holds the device */
+	iommufd_device_remove_vdev(idev);
 	/* Drop the binder's reference; wait out running ioctls */
 	refcount_dec(&idev->obj.users);
 	iommufd_object_remove(ictx, idev->obj.id, true);

@@ -458,3 +458,337 @@ out_abort:
 	iommufd_object_abort_and_destroy(ucmd->ictx, &fault->common.obj);
 	return rc;
 }
+
+/*
+ * ---- vEVENTQs (IOMMU_VEVENTQ_ALLOC) ----
+ *
+ * A vEVENTQ takes the events of one type that a vIOMMU's driver reports,
+ * up to the depth userspace chose. read() hands out whole events, each a
+ * struct iommufd_vevent_header with the type's data behind it; records
+ * carry consecutive sequence numbers (wrapping after INT_MAX), so a jump
+ * tells the reader that events were dropped in between. Events dropped
+ * when nothing newer follows (the queue was full, or the record could not
+ * be allocated) are marked by the queue's own "lost events" header: it
+ * takes the next sequence number and sits last in the queue. A newer event
+ * replaces it, since the jump in the numbers then tells the same.
+ *
+ * Reports come from drivers, possibly where they cannot sleep: the lists
+ * are under spinlocks and records are allocated without sleeping.
+ */
+
+/* The most events one queue may hold */
+#define IOMMUFD_VEVENTQ_MAX_DEPTH	BIT(19)
+
+/**
+ * struct iommufd_vevent - one event in a vEVENTQ
+ * @header: what read() hands out first
+ * @node: entry in the queue's deliver list
+ * @data_len: bytes of @data; 0 for the lost-events header
+ * @data: the event in its type's layout
+ */
+struct iommufd_vevent {
+	struct iommufd_vevent_header header;
+	struct list_head node;
+	size_t data_len;
+	u8 data[];
+};
+
+/**
+ * struct iommufd_veventq - a queue of a vIOMMU's events of one type
+ * @common: the event queue; its records are struct iommufd_vevent
+ * @viommu: the vIOMMU; holds a users reference
+ * @node: entry in the vIOMMU's veventqs list
+ * @type: the uAPI's event queue type
+ * @depth: the most events it holds
+ * @num_events: events queued, not counting @lost (under common.lock)
+ * @sequence: the next event's sequence number (under common.lock)
+ * @lost: the lost-events header, queued at most once, always last
+ */
+struct iommufd_veventq {
+	struct iommufd_eventq common;
+	struct iommufd_viommu *viommu;
+	struct list_head node;
+	u32 type;
+	u32 depth;
+	u32 num_events;
+	u32 sequence;
+	struct iommufd_vevent lost;
+};
+
+void iommufd_veventq_destroy(struct iommufd_object *obj)
+{
+	struct iommufd_veventq *veventq =
+		container_of(obj, struct iommufd_veventq, common.obj);
+	struct iommufd_viommu *viommu = veventq->viommu;
+	struct list_head *record;
+
+	/* After this no report can reach the queue */
+	spin_lock(&viommu->veventqs_lock);
+	list_del_init(&veventq->node);
+	spin_unlock(&viommu->veventqs_lock);
+
+	while ((record = iommufd_eventq_pop(&veventq->common))) {
+		if (record != &veventq->lost.node)
+			kfree(list_entry(record, struct iommufd_vevent, node));
+	}
+	refcount_dec(&viommu->obj.users);
+}
+
+/* Queue @vevent (possibly the lost-events header) under common.lock */
+static void iommufd_veventq_add(struct iommufd_veventq *veventq,
+				struct iommufd_vevent *vevent)
+{
+	struct list_head *deliver = &veventq->common.deliver;
+
+	lockdep_assert_held(&veventq->common.lock);
+
+	/* A newer record makes the loss visible by its sequence number */
+	if (!list_empty(&veventq->lost.node) &&
+	    list_is_last(&veventq->lost.node, deliver))
+		list_del_init(&veventq->lost.node);
+	list_add_tail(&vevent->node, deliver);
+	vevent->header.sequence = veventq->sequence;
+	veventq->sequence = (veventq->sequence + 1) & INT_MAX;
+}
+
+/* A driver's event of the queue's type; see emu_viommu_report_event() */
+static int iommufd_veventq_report(struct iommufd_veventq *veventq,
+				  const void *data, size_t len)
+{
+	struct iommufd_vevent *vevent;
+	int rc = 0;
+
+	vevent = kzalloc(struct_size(vevent, data, len),
+			 GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (vevent) {
+		vevent->data_len = len;
+		memcpy(vevent->data, data, len);
+	} else {
+		rc = -ENOMEM;
+	}
+
+	spin_lock(&veventq->common.lock);
+	if (vevent && veventq->num_events == veventq->depth) {
+		kfree(vevent);
+		vevent = NULL;
+	}
+	if (vevent) {
+		veventq->num_events++;
+		iommufd_veventq_add(veventq, vevent);
+	} else {
+		iommufd_veventq_add(veventq, &veventq->lost);
+	}
+	spin_unlock(&veventq->common.lock);
+	wake_up_interruptible(&veventq->common.wait_queue);
+	return rc;
+}
+
+/**
+ * iommufd_viommu_report_event() - deliver a driver's event to userspace
+ * @viommu: the vIOMMU
+ * @type: the uAPI's event queue type
+ * @data: the event
+ * @len: its size
+ *
+ * Never sleeps.
+ *
+ * Return: 0; -EOPNOTSUPP without a vEVENTQ of @type; -ENOMEM when the event
+ * was dropped for lack of memory (a full queue drops it silently: the loss
+ * is marked in the queue either way).
+ */
+int iommufd_viommu_report_event(struct iommufd_viommu *viommu, u32 type,
+				const void *data, size_t len)
+{
+	struct iommufd_veventq *veventq;
+	int rc = -EOPNOTSUPP;
+
+	spin_lock(&viommu->veventqs_lock);
+	list_for_each_entry(veventq, &viommu->veventqs, node) {
+		if (veventq->type == type) {
+			rc = iommufd_veventq_report(veventq, data, len);
+			break;
+		}
+	}
+	spin_unlock(&viommu->veventqs_lock);
+	return rc;
+}
+
+/*
+ * Take the oldest event off the queue if its whole record fits in @room
+ * bytes; the lost-events header is copied to *@lost_hdr while the lock
+ * holds it still.
+ */
+static struct iommufd_vevent *
+iommufd_veventq_take(struct iommufd_veventq *veventq, size_t room,
+		     struct iommufd_vevent_header *lost_hdr, size_t *len)
+{
+	struct iommufd_eventq *eventq = &veventq->common;
+	struct iommufd_vevent *vevent;
+
+	spin_lock(&eventq->lock);
+	if (list_empty(&eventq->deliver)) {
+		vevent = NULL;
+		goto out_unlock;
+	}
+	vevent = list_first_entry(&eventq->deliver, struct iommufd_vevent,
+				  node);
+	*len = sizeof(vevent->header) + vevent->data_len;
+	if (*len > room) {
+		vevent = ERR_PTR(-EINVAL);
+		goto out_unlock;
+	}
+	list_del_init(&vevent->node);
+	if (vevent == &veventq->lost)
+		*lost_hdr = vevent->header;
+	else
+		veventq->num_events--;
+out_unlock:
+	spin_unlock(&eventq->lock);
+	return vevent;
+}
+
+/* Put back an event a reader could not hand out, as the oldest one */
+static void iommufd_veventq_untake(struct iommufd_veventq *veventq,
+				   struct iommufd_vevent *vevent)
+{
+	struct iommufd_eventq *eventq = &veventq->common;
+
+	spin_lock(&eventq->lock);
+	if (vevent != &veventq->lost) {
+		list_add(&vevent->node, &eventq->deliver);
+		veventq->num_events++;
+	} else if (list_empty(&eventq->deliver)) {
+		/* Only at the end does the header tell something */
+		list_add(&vevent->node, &eventq->deliver);
+	}
+	spin_unlock(&eventq->lock);
+}
+
+static ssize_t iommufd_veventq_fops_read(struct file *filep, char __user *buf,
+					 size_t count, loff_t *ppos)
+{
+	struct iommufd_veventq *veventq =
+		container_of(filep->private_data, struct iommufd_veventq,
+			     common);
+	struct iommufd_vevent_header hdr;
+	struct iommufd_vevent *vevent;
+	size_t done = 0;
+	size_t len;
+	int rc = 0;
+
+	if (*ppos)
+		return -ESPIPE;
+	/* Every record starts with a header */
+	if (count < sizeof(hdr))
+		return -EINVAL;
+
+	while (done < count) {
+		vevent = iommufd_veventq_take(veventq, count - done, &hdr,
+					      &len);
+		if (!vevent)
+			break;
+		if (IS_ERR(vevent)) {
+			/* Only when not even the first record fits */
+			if (!done)
+				rc = PTR_ERR(vevent);
+			break;
+		}
+		if (vevent != &veventq->lost)
+			hdr = vevent->header;
+		if (copy_to_user(buf + done, &hdr, sizeof(hdr)) ||
+		    copy_to_user(buf + done + sizeof(hdr), vevent->data,
+				 vevent->data_len)) {
+			iommufd_veventq_untake(veventq, vevent);
+			rc = -EFAULT;
+			break;
+		}
+		if (vevent != &veventq->lost)
+			kfree(vevent);
+		done += len;
+	}
+	return done ? done : rc;
+}
+
+static const struct file_operations iommufd_veventq_fops =
+	IOMMUFD_EVENTQ_FOPS(iommufd_veventq_fops_read, NULL);
+
+int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_veventq_alloc *cmd = ucmd->cmd;
+	struct iommufd_veventq *veventq, *cur;
+	struct iommufd_object *viommu_obj;
+	struct iommufd_viommu *viommu;
+	int fdno;
+	int rc;
+
+	if (cmd->flags || cmd->__reserved ||
+	    cmd->type == IOMMU_VEVENTQ_TYPE_DEFAULT)
+		return -EOPNOTSUPP;
+	if (!cmd->veventq_depth ||
+	    cmd->veventq_depth > IOMMUFD_VEVENTQ_MAX_DEPTH)
+		return -EINVAL;
+
+	viommu_obj = iommufd_get_object(ucmd->ictx, cmd->viommu_id,
+					IOMMUFD_OBJ_VIOMMU);
+	if (IS_ERR(viommu_obj))
+		return PTR_ERR(viommu_obj);
+	viommu = container_of(viommu_obj, struct iommufd_viommu, obj);
+
+	veventq = __iommufd_object_alloc(ucmd->ictx, struct iommufd_veventq,
+					 common.obj, IOMMUFD_OBJ_VEVENTQ);
+	if (IS_ERR(veventq)) {
+		rc = PTR_ERR(veventq);
+		goto out_put_viommu;
+	}
+	iommufd_eventq_init(&veventq->common, ucmd->ictx);
+	INIT_LIST_HEAD(&veventq->node);
+	INIT_LIST_HEAD(&veventq->lost.node);
+	veventq->lost.header.flags = IOMMU_VEVENTQ_FLAG_LOST_EVENTS;
+	veventq->type = cmd->type;
+	veventq->depth = cmd->veventq_depth;
+	veventq->viommu = viommu;
+	/* Pairs with the put in iommufd_veventq_destroy() */
+	refcount_inc(&viommu->obj.users);
+
+	/* One queue per type; linked now so that no twin can slip in */
+	spin_lock(&viommu->veventqs_lock);
+	list_for_each_entry(cur, &viommu->veventqs, node) {
+		if (cur->type == cmd->type) {
+			spin_unlock(&viommu->veventqs_lock);
+			rc = -EEXIST;
+			goto out_abort;
+		}
+	}
+	list_add_tail(&veventq->node, &viommu->veventqs);
+	spin_unlock(&viommu->veventqs_lock);
+
+	fdno = get_unused_fd_flags(O_CLOEXEC);
+	if (fdno < 0) {
+		rc = fdno;
+		goto out_abort;
+	}
+	cmd->out_veventq_id = veventq->common.obj.id;
+	cmd->out_veventq_fd = fdno;
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		goto out_put_fdno;
+	/* The last step that can fail: see iommufd_eventq_open_file() */
+	rc = iommufd_eventq_open_file(&veventq->common,
+				      "[iommufd-viommu-event]",
+				      &iommufd_veventq_fops);
+	if (rc)
+		goto out_put_fdno;
+
+	iommufd_object_finalize(ucmd->ictx, &veventq->common.obj);
+	fd_install(fdno, veventq->common.filep);
+	iommufd_put_object(ucmd->ictx, viommu_obj);
+	return 0;
+
+out_put_fdno:
+	put_unused_fd(fdno);
+out_abort:
+	iommufd_object_abort_and_destroy(ucmd->ictx, &veventq->common.obj);
+out_put_viommu:
+	iommufd_put_object(ucmd->ictx, viommu_obj);
+	return rc;
+}

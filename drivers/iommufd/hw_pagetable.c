@@ -427,6 +427,18 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 		else
 			rc = iommufd_hwpt_alloc_finish(ucmd, &nested->common);
 		break;
+	case IOMMUFD_OBJ_VIOMMU:
+		nested = iommufd_viommu_alloc_hwpt_nested(ucmd->ictx,
+							  container_of(pt_obj,
+								       struct iommufd_viommu,
+								       obj),
+							  idev, cmd->flags,
+							  &data);
+		if (IS_ERR(nested))
+			rc = PTR_ERR(nested);
+		else
+			rc = iommufd_hwpt_alloc_finish(ucmd, &nested->common);
+		break;
 	default:
 		rc = -EINVAL;
 		break;
@@ -482,6 +494,14 @@ int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd)
 		done = array.entry_num;
 		break;
 	}
+	case IOMMUFD_OBJ_VIOMMU:
+		/* Caches of the vIOMMU itself, e.g. those of its devices */
+		rc = emu_viommu_cache_invalidate(container_of(obj,
+							      struct iommufd_viommu,
+							      obj)->core,
+						 &array);
+		done = array.entry_num;
+		break;
 	default:
 		/* A paging HWPT's caches are the kernel's business */
 		rc = -EINVAL;

@@ -724,6 +724,11 @@ again:
 			rc = -EBUSY;
 			break;
 		}
+		/* Hardware uses its pages by physical address: not now */
+		if (atomic_read(&area->num_locks)) {
+			rc = -EBUSY;
+			break;
+		}
 		/* Unmap never splits an area */
 		if (area_first < start || area_last > last) {
 			rc = -ENOENT;

@@ -48,6 +48,10 @@ enum iommufd_object_type {
 	IOMMUFD_OBJ_HWPT_PAGING,
 	IOMMUFD_OBJ_IOAS,
 	IOMMUFD_OBJ_SELFTEST,
+	IOMMUFD_OBJ_VIOMMU,
+	IOMMUFD_OBJ_VDEVICE,
+	IOMMUFD_OBJ_HW_QUEUE,
+	IOMMUFD_OBJ_VEVENTQ,
 	IOMMUFD_OBJ_MAX,
 };
 
@@ -77,6 +81,12 @@ struct iommufd_object {
  * @account_mode: accounting for pages pinned from now on
  * @groups: emu_group -> struct iommufd_group, for the groups with devices
  *	    bound to this context
+ * @mmap_lock: protects @mmaps and @mmap_next_pgoff; a mutex of its own,
+ *	       since mmap() takes the object table's lock inside it
+ * @mmaps: first page offset -> struct iommufd_mmap, the regions objects
+ *	   let userspace mmap() from the file (mmap.c)
+ * @mmap_next_pgoff: where the next region's offsets start; offsets are
+ *		     never reused, so a stale one cannot reach a new region
  * @id: number shown by the debugfs dump
  * @owner_pid: thread group that opened it, for the dump
  * @node: entry in the list of open contexts (main.c)
@@ -88,6 +98,9 @@ struct iommufd_ctx {
 	struct file *file;
 	struct xarray objects;
 	struct xarray groups;
+	struct mutex mmap_lock;	/* protects mmaps, mmap_next_pgoff */
+	struct xarray mmaps;
+	unsigned long mmap_next_pgoff;
 	wait_queue_head_t destroy_wait;
 	struct rw_semaphore ioas_creation_lock;
 	u8 account_mode;
@@ -147,6 +160,19 @@ struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 					  enum iommufd_object_type type);
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
 int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel);
+bool iommufd_object_try_get(struct iommufd_ctx *ictx,
+			    struct iommufd_object *obj);
+void iommufd_object_tombstone(struct iommufd_ctx *ictx,
+			      struct iommufd_object *obj);
+void iommufd_object_put_user(struct iommufd_ctx *ictx,
+			     struct iommufd_object *obj);
+
+/* Regions of memory objects let userspace mmap() (mmap.c) */
+int iommufd_mmap_add(struct iommufd_ctx *ictx, struct iommufd_object *owner,
+		     phys_addr_t pa, size_t length, unsigned long *offset);
+void iommufd_mmap_remove(struct iommufd_ctx *ictx,
+			 struct iommufd_object *owner, unsigned long offset);
+int iommufd_fops_mmap(struct file *filp, struct vm_area_struct *vma);
 
 /* The IO page table behind an IOAS (io_pagetable.c) */
 
@@ -190,6 +216,8 @@ struct io_pagetable {
  * @page_offset: byte offset of the first IOVA inside the first page
  * @iommu_prot: IOMMU_READ / IOMMU_WRITE
  * @num_accesses: pins taken through this area by in-kernel accesses
+ * @num_locks: those of @num_accesses that the access will not give back
+ *	       on request (a HW queue's pages): unmap fails with EBUSY
  * @prevent_access: unmap is waiting for the accesses to let go
  * @domain_pinned: the area's pages are pinned because domains map them
  */
@@ -201,6 +229,7 @@ struct iopt_area {
 	unsigned int page_offset;
 	int iommu_prot;
 	atomic_t num_accesses;
+	atomic_t num_locks;
 	bool prevent_access;
 	bool domain_pinned;
 };
@@ -554,18 +583,97 @@ struct iommufd_group {
  * @ictx: the context
  * @dev: the device
  * @igroup: its group in this context
+ * @vdev: its vDEVICE, if any (under @igroup's lock)
+ * @destroying: being unbound: no new vDEVICE (under @igroup's lock)
  */
 struct iommufd_device {
 	struct iommufd_object obj;
 	struct iommufd_ctx *ictx;
 	struct emu_dev *dev;
 	struct iommufd_group *igroup;
+	struct iommufd_vdevice *vdev;
+	bool destroying;
 };
 
 void iommufd_device_destroy(struct iommufd_object *obj);
 u32 iommufd_group_fault_dev_id(struct iommufd_ctx *ictx,
 			       struct emu_iopf_group *iopf);
 int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
+
+/* Virtual IOMMUs, their devices and queues (viommu.c) */
+
+struct emu_hw_queue;
+struct emu_user_data;
+struct emu_viommu;
+
+/**
+ * struct iommufd_viommu - a virtual IOMMU presented to a guest
+ * @obj: common header
+ * @ictx: the context
+ * @hwpt: the nesting parent it translates through; holds a users reference
+ * @core: the IOMMU core's vIOMMU, with the driver's state
+ * @veventqs_lock: protects @veventqs; a spinlock, since drivers report
+ *		   events where they cannot sleep
+ * @veventqs: its vEVENTQs, at most one per type
+ */
+struct iommufd_viommu {
+	struct iommufd_object obj;
+	struct iommufd_ctx *ictx;
+	struct iommufd_hwpt_paging *hwpt;
+	struct emu_viommu *core;
+	spinlock_t veventqs_lock;	/* protects veventqs */
+	struct list_head veventqs;
+};
+
+/**
+ * struct iommufd_vdevice - a bound device as a vIOMMU presents it
+ * @obj: common header
+ * @viommu: the vIOMMU; holds a users reference
+ * @idev: the device; holds a users reference, given back early when the
+ *	  device is unbound first (the vDEVICE then leaves a tombstone)
+ * @virt_id: the guest's ID of the device
+ * @added: the core presents the device as @virt_id
+ */
+struct iommufd_vdevice {
+	struct iommufd_object obj;
+	struct iommufd_viommu *viommu;
+	struct iommufd_device *idev;
+	u64 virt_id;
+	bool added;
+};
+
+/**
+ * struct iommufd_hw_queue - a queue a vIOMMU runs in guest memory
+ * @obj: common header
+ * @viommu: the vIOMMU; holds a users reference
+ * @access: pins the queue's pages in the parent's IOAS, locking them
+ *	    against unmap
+ * @pin_iova: first page-aligned IOVA pinned
+ * @pin_length: bytes pinned
+ * @core: the IOMMU core's queue, with the driver's state
+ */
+struct iommufd_hw_queue {
+	struct iommufd_object obj;
+	struct iommufd_viommu *viommu;
+	struct iommufd_access *access;
+	unsigned long pin_iova;
+	unsigned long pin_length;
+	struct emu_hw_queue *core;
+};
+
+int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd);
+void iommufd_viommu_destroy(struct iommufd_object *obj);
+struct iommufd_hwpt_nested *
+iommufd_viommu_alloc_hwpt_nested(struct iommufd_ctx *ictx,
+				 struct iommufd_viommu *viommu,
+				 struct iommufd_device *idev, u32 flags,
+				 const struct emu_user_data *data);
+int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd);
+void iommufd_vdevice_destroy(struct iommufd_object *obj);
+void iommufd_vdevice_abort(struct iommufd_object *obj);
+void iommufd_device_remove_vdev(struct iommufd_device *idev);
+int iommufd_hw_queue_alloc_ioctl(struct iommufd_ucmd *ucmd);
+void iommufd_hw_queue_destroy(struct iommufd_object *obj);
 
 /* In-kernel users of an IOAS: CPU copies and page pins (access.c) */
 
@@ -592,6 +700,9 @@ struct iommufd_access_ops {
  * @ioas_unpin: the IOAS the pins taken so far belong to
  * @ops: callbacks
  * @data: opaque pointer passed to @ops
+ * @locks_areas: an internal access whose pins are never given back on
+ *		 request: while it holds them, unmapping the area fails with
+ *		 EBUSY
  * @node: entry in the IOAS's access list
  */
 struct iommufd_access {
@@ -601,6 +712,7 @@ struct iommufd_access {
 	struct iommufd_ioas *ioas_unpin;
 	const struct iommufd_access_ops *ops;
 	void *data;
+	bool locks_areas;
 	struct list_head node;
 };
 
@@ -608,6 +720,7 @@ struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
 					     u32 ioas_id,
 					     const struct iommufd_access_ops *ops,
 					     void *data);
+struct iommufd_access *iommufd_access_create_locking(struct iommufd_ioas *ioas);
 void iommufd_access_destroy(struct iommufd_access *access);
 int iommufd_access_replace(struct iommufd_access *access, u32 ioas_id);
 int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
@@ -691,6 +804,11 @@ struct iommufd_fault {
 	struct mutex mutex;	/* serialises reads and answers */
 	struct xarray response;
 };
+
+int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd);
+void iommufd_veventq_destroy(struct iommufd_object *obj);
+int iommufd_viommu_report_event(struct iommufd_viommu *viommu, u32 type,
+				const void *data, size_t len);
 
 int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
 void iommufd_fault_destroy(struct iommufd_object *obj);

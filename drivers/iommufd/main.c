@@ -74,6 +74,19 @@ static const struct iommufd_object_ops iommufd_object_ops[] = {
 	[IOMMUFD_OBJ_SELFTEST] = {
 		.destroy = iommufd_selftest_destroy,
 	},
+	[IOMMUFD_OBJ_VIOMMU] = {
+		.destroy = iommufd_viommu_destroy,
+	},
+	[IOMMUFD_OBJ_VDEVICE] = {
+		.destroy = iommufd_vdevice_destroy,
+		.abort = iommufd_vdevice_abort,
+	},
+	[IOMMUFD_OBJ_HW_QUEUE] = {
+		.destroy = iommufd_hw_queue_destroy,
+	},
+	[IOMMUFD_OBJ_VEVENTQ] = {
+		.destroy = iommufd_veventq_destroy,
+	},
 };
 
 /**
@@ -290,6 +303,71 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel)
 }
 
 /**
+ * iommufd_object_try_get() - take a users reference on a published object
+ * @ictx: the context
+ * @obj: an object the caller knows is not freed yet (a lock of its own
+ *	 keeps it), but which may be unpublished or not yet published
+ *
+ * Pair with iommufd_object_put_user().
+ *
+ * Return: true when @obj is in the table and the reference was taken.
+ */
+bool iommufd_object_try_get(struct iommufd_ctx *ictx,
+			    struct iommufd_object *obj)
+{
+	bool published;
+
+	xa_lock(&ictx->objects);
+	/* A published object has at least the table's reference */
+	published = xa_load(&ictx->objects, obj->id) == obj;
+	if (published)
+		refcount_inc(&obj->users);
+	xa_unlock(&ictx->objects);
+	return published;
+}
+
+/**
+ * iommufd_object_put_user() - drop a users reference
+ * @ictx: the context
+ * @obj: the object, which keeps the table's reference
+ *
+ * For references taken without a lookup, e.g. with iommufd_object_try_get():
+ * a kernel-initiated remove may be waiting for them.
+ */
+void iommufd_object_put_user(struct iommufd_ctx *ictx,
+			     struct iommufd_object *obj)
+{
+	refcount_dec(&obj->users);
+	if (wq_has_sleeper(&ictx->destroy_wait))
+		wake_up_all(&ictx->destroy_wait);
+}
+
+/**
+ * iommufd_object_tombstone() - destroy an object, keeping its id dead
+ * @ictx: the context
+ * @obj: a published object on which the caller holds a users reference
+ *	 (from iommufd_object_try_get()), which this consumes
+ *
+ * For objects the kernel destroys because what they describe went away (a
+ * vDEVICE whose device was unbound). Userspace still holds the id, so it
+ * stays reserved: IOMMU_DESTROY of it fails with ENOENT instead of
+ * reaching a newer object. Waits for running ioctls to let go; cannot fail.
+ */
+void iommufd_object_tombstone(struct iommufd_ctx *ictx,
+			      struct iommufd_object *obj)
+{
+	void *old;
+
+	/* Replacing an entry never allocates */
+	old = xa_store(&ictx->objects, obj->id, XA_ZERO_ENTRY, 0);
+	WARN_ON(old != obj);
+	refcount_dec(&obj->users);
+	wait_event(ictx->destroy_wait, refcount_read(&obj->users) == 1);
+	refcount_set(&obj->users, 0);
+	iommufd_object_free(ictx, obj);
+}
+
+/**
  * iommufd_ucmd_respond() - copy the command struct back to userspace
  * @ucmd: the ioctl
  * @cmd_len: size of the kernel struct
@@ -364,6 +442,8 @@ static int iommufd_fops_open(struct inode *inode, struct file *filp)
 	ictx->owner_pid = task_tgid_vnr(current);
 	xa_init_flags(&ictx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	xa_init(&ictx->groups);
+	mutex_init(&ictx->mmap_lock);
+	xa_init(&ictx->mmaps);
 	init_waitqueue_head(&ictx->destroy_wait);
 	init_rwsem(&ictx->ioas_creation_lock);
 	ictx->account_mode = IOPT_PAGES_ACCOUNT_USER;
@@ -402,9 +482,19 @@ static int iommufd_fops_release(struct inode *inode, struct file *filp)
 		}
 	} while (progress);
 
-	/* Anything left is a reference-counting bug: leak it, don't crash. */
-	WARN_ON(!xa_empty(&ictx->objects));
+	/*
+	 * Tombstones may remain, which xa_for_each() skips. Anything else is a
+	 * reference-counting bug: leak it, don't crash.
+	 */
+	xa_for_each(&ictx->objects, index, obj) {
+		WARN_ON(obj);
+		break;
+	}
 	xa_destroy(&ictx->objects);
+	/* Every owner removed its regions when it was destroyed */
+	WARN_ON(!xa_empty(&ictx->mmaps));
+	xa_destroy(&ictx->mmaps);
+	mutex_destroy(&ictx->mmap_lock);
 	WARN_ON(!xa_empty(&ictx->groups));
 	xa_destroy(&ictx->groups);
 	ida_free(&iommufd_ctx_ida, ictx->id);
@@ -419,6 +509,10 @@ static const char *const iommufd_object_names[IOMMUFD_OBJ_MAX] = {
 	[IOMMUFD_OBJ_HWPT_PAGING] = "hwpt_paging",
 	[IOMMUFD_OBJ_IOAS] = "ioas",
 	[IOMMUFD_OBJ_SELFTEST] = "selftest",
+	[IOMMUFD_OBJ_VIOMMU] = "viommu",
+	[IOMMUFD_OBJ_VDEVICE] = "vdevice",
+	[IOMMUFD_OBJ_HW_QUEUE] = "hw_queue",
+	[IOMMUFD_OBJ_VEVENTQ] = "veventq",
 };
 
 /*
@@ -512,7 +606,7 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 		 struct iommu_fault_alloc, out_fault_fd),
 	IOCTL_OP(IOMMU_GET_HW_INFO, iommufd_get_hw_info,
 		 struct iommu_hw_info, __reserved),
-	IOCTL_OP(IOMMU_HW_QUEUE_ALLOC, iommufd_not_supported,
+	IOCTL_OP(IOMMU_HW_QUEUE_ALLOC, iommufd_hw_queue_alloc_ioctl,
 		 struct iommu_hw_queue_alloc, length),
 	IOCTL_OP(IOMMU_HWPT_ALLOC, iommufd_hwpt_alloc,
 		 struct iommu_hwpt_alloc, __reserved),
@@ -540,13 +634,13 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_IOAS_UNMAP, iommufd_ioas_unmap, struct iommu_ioas_unmap,
 		 length),
 	IOCTL_OP(IOMMU_OPTION, iommufd_option, struct iommu_option, val64),
-	IOCTL_OP(IOMMU_VDEVICE_ALLOC, iommufd_not_supported,
+	IOCTL_OP(IOMMU_VDEVICE_ALLOC, iommufd_vdevice_alloc_ioctl,
 		 struct iommu_vdevice_alloc, virt_id),
-	IOCTL_OP(IOMMU_VEVENTQ_ALLOC, iommufd_not_supported,
+	IOCTL_OP(IOMMU_VEVENTQ_ALLOC, iommufd_veventq_alloc,
 		 struct iommu_veventq_alloc, out_veventq_fd),
 	IOCTL_OP(IOMMU_VFIO_IOAS, iommufd_vfio_ioas,
 		 struct iommu_vfio_ioas, __reserved),
-	IOCTL_OP(IOMMU_VIOMMU_ALLOC, iommufd_not_supported,
+	IOCTL_OP(IOMMU_VIOMMU_ALLOC, iommufd_viommu_alloc_ioctl,
 		 struct iommu_viommu_alloc, out_viommu_id),
 	IOCTL_TEST_OP(IOMMU_TEST_CMD, iommufd_test, struct iommu_test_cmd, last),
 };
@@ -630,6 +724,7 @@ static const struct file_operations iommufd_fops = {
 	.release = iommufd_fops_release,
 	.unlocked_ioctl = iommufd_fops_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = iommufd_fops_mmap,
 	.llseek = noop_llseek,
 };
 

@@ -793,6 +793,21 @@ out_put:
 	return rc;
 }
 
+/* The mock vIOMMU presenting the device reports an event about it */
+static int test_trigger_vevent(struct iommufd_ucmd *ucmd, u32 idev_id)
+{
+	struct iommufd_object *obj;
+	int rc;
+
+	obj = iommufd_get_object(ucmd->ictx, idev_id, IOMMUFD_OBJ_DEVICE);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	rc = emu_mock_trigger_vevent(container_of(obj, struct iommufd_device,
+						  obj)->dev);
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
+}
+
 int iommufd_test(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_test_cmd *cmd = ucmd->cmd;
@@ -836,6 +851,8 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 	case IOMMU_TEST_OP_ACCESS_REPLACE_IOAS:
 		return test_access_replace_ioas(ucmd, cmd->id,
 						cmd->access_replace_ioas.ioas_id);
+	case IOMMU_TEST_OP_TRIGGER_VEVENT:
+		return test_trigger_vevent(ucmd, cmd->trigger_vevent.dev_id);
 	case IOMMU_TEST_OP_DEV_CHECK_CACHE:
 		return test_dev_check_cache(ucmd, cmd->id, cmd->check_dev_cache.id,
 					    cmd->check_dev_cache.cache);

@@ -15,7 +15,10 @@
  * hardware with one dirty bit per PTE does.
  */
 #include <linux/bitfield.h>
+#include <linux/gfp.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
 #include <linux/iommufd.h>
@@ -62,7 +65,27 @@ struct mock_domain {
 struct mock_nested {
 	struct emu_domain domain;
 	struct emu_domain *parent;
+	struct mock_viommu *viommu;	/* allocated on one, or NULL */
 	u32 iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
+};
+
+/*
+ * The mock vIOMMU. With user data it exposes two pages of "registers" that
+ * userspace maps through the iommufd, the first word holding what userspace
+ * passed in; it runs up to IOMMU_TEST_HW_QUEUE_MAX queues, which must be
+ * created in index order and destroyed in reverse.
+ */
+struct mock_viommu {
+	struct emu_viommu core;
+	u32 *page;
+	unsigned long mmap_offset;
+	struct mutex queue_lock;	/* protects queues[] */
+	struct mock_hw_queue *queues[IOMMU_TEST_HW_QUEUE_MAX];
+};
+
+struct mock_hw_queue {
+	struct emu_hw_queue core;
+	struct mock_hw_queue *prev;
 };
 
 /*
@@ -70,6 +93,9 @@ struct mock_nested {
  * invalidates entry by entry; the selftest reads it back.
  * @fail_reserved_pasid: the next switch of IOMMU_TEST_PASID_RESERVED to a
  * translating domain fails (see mock_attach_prepare()).
+ * @viommu: the vIOMMU whose nested domain its RID uses, if any: the one
+ * that reports its events. The nested domain holds the vIOMMU, so it
+ * stays while the device points at it.
  */
 struct mock_dev {
 	struct emu_dev dev;
@@ -77,9 +103,12 @@ struct mock_dev {
 	struct emu_domain *rid_domain;	/* what its DMA would use */
 	u32 cache[MOCK_DEV_CACHE_NUM];
 	atomic_t fail_reserved_pasid;
+	spinlock_t viommu_lock;		/* protects viommu */
+	struct mock_viommu *viommu;
 };
 
 static struct emu_iommu mock_iommu;
+static const struct emu_domain_ops mock_nested_ops;
 static atomic_t mock_next_id = ATOMIC_INIT(0);
 
 static struct mock_domain *to_mock_domain(struct emu_domain *domain)
@@ -114,6 +143,16 @@ static int mock_attach_prepare(struct emu_domain *domain, struct emu_dev *dev,
 	    domain->type != EMU_DOMAIN_BLOCKED &&
 	    atomic_xchg(&mdev->fail_reserved_pasid, 0))
 		return -ENOMEM;
+	/* A vIOMMU's stage 1 serves only devices it presents to the guest */
+	if (pasid == EMU_NO_PASID && domain->ops == &mock_nested_ops) {
+		struct mock_viommu *mviommu =
+			container_of(domain, struct mock_nested, domain)->viommu;
+		unsigned long virt_id;
+
+		if (mviommu &&
+		    emu_viommu_dev_virt_id(&mviommu->core, dev, &virt_id))
+			return -ENOENT;
+	}
 	*cookie = NULL;
 	return 0;
 }
@@ -123,8 +162,14 @@ static void mock_attach_commit(struct emu_domain *domain, struct emu_dev *dev,
 {
 	struct mock_dev *mdev = to_mock_dev(dev);
 
-	if (pasid == EMU_NO_PASID)
+	if (pasid == EMU_NO_PASID) {
 		WRITE_ONCE(mdev->rid_domain, domain);
+		spin_lock(&mdev->viommu_lock);
+		mdev->viommu = domain->ops == &mock_nested_ops ?
+			container_of(domain, struct mock_nested,
+				     domain)->viommu : NULL;
+		spin_unlock(&mdev->viommu_lock);
+	}
 	if (pasid == IOMMU_TEST_PASID_RESERVED)
 		atomic_set(&mdev->fail_reserved_pasid,
 			   domain->type != EMU_DOMAIN_BLOCKED);
@@ -456,9 +501,9 @@ mock_domain_alloc_paging_user(struct emu_dev *dev, u32 flags,
 }
 
 /* Described by struct iommu_hwpt_selftest: the IOTLB's initial value */
-static struct emu_domain *
-mock_domain_alloc_nested(struct emu_dev *dev, struct emu_domain *parent,
-			 u32 flags, const struct emu_user_data *data)
+static struct mock_nested *mock_nested_create(struct emu_domain *parent,
+					      u32 flags,
+					      const struct emu_user_data *data)
 {
 	struct iommu_hwpt_selftest cfg;
 	struct mock_nested *nested;
@@ -484,7 +529,16 @@ mock_domain_alloc_nested(struct emu_dev *dev, struct emu_domain *parent,
 	nested->parent = parent;
 	for (i = 0; i != MOCK_NESTED_DOMAIN_IOTLB_NUM; i++)
 		nested->iotlb[i] = cfg.iotlb;
-	return &nested->domain;
+	return nested;
+}
+
+static struct emu_domain *
+mock_domain_alloc_nested(struct emu_dev *dev, struct emu_domain *parent,
+			 u32 flags, const struct emu_user_data *data)
+{
+	struct mock_nested *nested = mock_nested_create(parent, flags, data);
+
+	return IS_ERR(nested) ? ERR_CAST(nested) : &nested->domain;
 }
 
 static int mock_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
@@ -496,6 +550,231 @@ static int mock_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
 	memcpy(data, &info, min_t(u32, len, sizeof(info)));
 	*type = IOMMU_HW_INFO_TYPE_SELFTEST;
 	return sizeof(info);
+}
+
+static struct mock_viommu *to_mock_viommu(struct emu_viommu *viommu)
+{
+	return container_of(viommu, struct mock_viommu, core);
+}
+
+static struct mock_hw_queue *to_mock_hw_queue(struct emu_hw_queue *queue)
+{
+	return container_of(queue, struct mock_hw_queue, core);
+}
+
+static size_t mock_hw_queue_size(struct emu_viommu *viommu, u32 type)
+{
+	if (type != IOMMU_HW_QUEUE_TYPE_SELFTEST)
+		return 0;
+	return EMU_HW_QUEUE_STRUCT_SIZE(struct mock_hw_queue, core);
+}
+
+static int mock_hw_queue_init(struct emu_hw_queue *queue)
+{
+	struct mock_viommu *mviommu = to_mock_viommu(queue->viommu);
+	struct mock_hw_queue *mqueue = to_mock_hw_queue(queue);
+	struct mock_hw_queue *prev = NULL;
+	int rc = 0;
+
+	if (queue->index >= IOMMU_TEST_HW_QUEUE_MAX)
+		return -EINVAL;
+
+	mutex_lock(&mviommu->queue_lock);
+	if (mviommu->queues[queue->index]) {
+		rc = -EEXIST;
+		goto out_unlock;
+	}
+	/* Queue n needs queue n - 1: the hardware chains them */
+	if (queue->index) {
+		prev = mviommu->queues[queue->index - 1];
+		if (!prev) {
+			rc = -EIO;
+			goto out_unlock;
+		}
+	}
+	/* The address the core worked out must be what stage 2 says */
+	if (queue->base_pa != emu_domain_iova_to_phys(queue->viommu->parent,
+						      queue->base_iova)) {
+		rc = -EFAULT;
+		goto out_unlock;
+	}
+	if (prev) {
+		rc = emu_hw_queue_depend(queue, &prev->core);
+		if (rc)
+			goto out_unlock;
+	}
+	mqueue->prev = prev;
+	mviommu->queues[queue->index] = mqueue;
+out_unlock:
+	mutex_unlock(&mviommu->queue_lock);
+	return rc;
+}
+
+static void mock_hw_queue_destroy(struct emu_hw_queue *queue)
+{
+	struct mock_viommu *mviommu = to_mock_viommu(queue->viommu);
+	struct mock_hw_queue *mqueue = to_mock_hw_queue(queue);
+
+	mutex_lock(&mviommu->queue_lock);
+	mviommu->queues[queue->index] = NULL;
+	if (mqueue->prev)
+		emu_hw_queue_undepend(queue, &mqueue->prev->core);
+	mutex_unlock(&mviommu->queue_lock);
+}
+
+/* The same stage 1 as on a nesting parent, tied to the vIOMMU */
+static struct emu_domain *
+mock_viommu_alloc_domain_nested(struct emu_viommu *viommu, struct emu_dev *dev,
+				u32 flags, const struct emu_user_data *data)
+{
+	struct mock_nested *nested;
+
+	nested = mock_nested_create(viommu->parent, flags, data);
+	if (IS_ERR(nested))
+		return ERR_CAST(nested);
+	nested->viommu = to_mock_viommu(viommu);
+	return &nested->domain;
+}
+
+/*
+ * Clears cache slots of devices named by virtual ID; the request format is
+ * iommufd_test.h's. Stops at the first bad request.
+ */
+static int mock_viommu_cache_invalidate(struct emu_viommu *viommu,
+					struct emu_user_array *array)
+{
+	struct iommu_viommu_invalidate_selftest inv;
+	struct mock_dev *mdev;
+	struct emu_dev *dev;
+	u32 done = 0;
+	unsigned int i;
+	int rc = 0;
+
+	if (array->type != IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST) {
+		rc = -EINVAL;
+		goto out;
+	}
+	for (; done < array->entry_num; done++) {
+		rc = emu_user_array_copy(array, done,
+					 IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+					 &inv, sizeof(inv),
+					 offsetofend(typeof(inv), cache_id));
+		if (rc)
+			break;
+		if (inv.flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+			rc = -EOPNOTSUPP;
+			break;
+		}
+		if (inv.cache_id > MOCK_DEV_CACHE_ID_MAX) {
+			rc = -EINVAL;
+			break;
+		}
+		/* The lock keeps the device presented while we touch it */
+		xa_lock(&viommu->vdevs);
+		dev = emu_viommu_find_dev(viommu, inv.vdev_id);
+		if (!dev) {
+			xa_unlock(&viommu->vdevs);
+			rc = -EINVAL;
+			break;
+		}
+		mdev = to_mock_dev(dev);
+		if (inv.flags & IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+			for (i = 0; i != MOCK_DEV_CACHE_NUM; i++)
+				WRITE_ONCE(mdev->cache[i], 0);
+		} else {
+			WRITE_ONCE(mdev->cache[inv.cache_id], 0);
+		}
+		xa_unlock(&viommu->vdevs);
+	}
+out:
+	array->entry_num = done;
+	return rc;
+}
+
+static void mock_viommu_destroy(struct emu_viommu *viommu)
+{
+	struct mock_viommu *mviommu = to_mock_viommu(viommu);
+
+	if (mviommu->page) {
+		emu_viommu_mmap_remove(viommu, mviommu->mmap_offset);
+		free_pages((unsigned long)mviommu->page, 1);
+	}
+	mutex_destroy(&mviommu->queue_lock);
+}
+
+static const struct emu_viommu_ops mock_viommu_ops = {
+	.domain_alloc_nested = mock_viommu_alloc_domain_nested,
+	.cache_invalidate = mock_viommu_cache_invalidate,
+	.hw_queue_size = mock_hw_queue_size,
+	.hw_queue_init = mock_hw_queue_init,
+	.hw_queue_destroy = mock_hw_queue_destroy,
+	.destroy = mock_viommu_destroy,
+};
+
+static size_t mock_viommu_size(struct emu_dev *dev, u32 type)
+{
+	if (type != IOMMU_VIOMMU_TYPE_SELFTEST)
+		return 0;
+	return EMU_VIOMMU_STRUCT_SIZE(struct mock_viommu, core);
+}
+
+/* The selftest's data: in_data comes in, the rest goes back out */
+static int mock_viommu_setup_page(struct mock_viommu *mviommu,
+				  const struct emu_user_data *data)
+{
+	struct iommu_viommu_selftest info;
+	int rc;
+
+	rc = emu_user_data_copy(data, IOMMU_VIOMMU_TYPE_SELFTEST, &info,
+				sizeof(info),
+				offsetofend(struct iommu_viommu_selftest,
+					    out_data));
+	if (rc)
+		return rc;
+
+	mviommu->page = (u32 *)__get_free_pages(GFP_KERNEL_ACCOUNT |
+						__GFP_ZERO, 1);
+	if (!mviommu->page)
+		return -ENOMEM;
+	rc = emu_viommu_mmap_add(&mviommu->core, virt_to_phys(mviommu->page),
+				 2 * PAGE_SIZE, &mviommu->mmap_offset);
+	if (rc)
+		goto out_free;
+
+	/* Userspace reads it back through the mapping and through the data */
+	*mviommu->page = info.in_data;
+	info.out_data = info.in_data;
+	info.out_mmap_offset = mviommu->mmap_offset;
+	info.out_mmap_length = 2 * PAGE_SIZE;
+	if (copy_to_user((void __user *)data->uptr, &info,
+			 min_t(size_t, data->len, sizeof(info)))) {
+		rc = -EFAULT;
+		goto out_remove;
+	}
+	return 0;
+
+out_remove:
+	emu_viommu_mmap_remove(&mviommu->core, mviommu->mmap_offset);
+out_free:
+	free_pages((unsigned long)mviommu->page, 1);
+	mviommu->page = NULL;
+	return rc;
+}
+
+static int mock_viommu_init(struct emu_viommu *viommu, struct emu_dev *dev,
+			    const struct emu_user_data *data)
+{
+	struct mock_viommu *mviommu = to_mock_viommu(viommu);
+	int rc;
+
+	if (data) {
+		rc = mock_viommu_setup_page(mviommu, data);
+		if (rc)
+			return rc;
+	}
+	mutex_init(&mviommu->queue_lock);
+	viommu->ops = &mock_viommu_ops;
+	return 0;
 }
 
 static u32 mock_dev_caps(struct emu_dev *dev)
@@ -511,6 +790,8 @@ static const struct emu_iommu_ops mock_iommu_ops = {
 	.domain_alloc_nested = mock_domain_alloc_nested,
 	.hw_info = mock_hw_info,
 	.dev_caps = mock_dev_caps,
+	.viommu_size = mock_viommu_size,
+	.viommu_init = mock_viommu_init,
 };
 
 static struct emu_iommu mock_iommu = {
@@ -538,6 +819,7 @@ struct emu_dev *emu_mock_dev_create(u32 flags)
 	if (!mdev)
 		return ERR_PTR(-ENOMEM);
 	mdev->flags = flags;
+	spin_lock_init(&mdev->viommu_lock);
 	for (i = 0; i != MOCK_DEV_CACHE_NUM; i++)
 		mdev->cache[i] = IOMMU_TEST_DEV_CACHE_DEFAULT;
 	mdev->dev.name = "mock";
@@ -640,6 +922,41 @@ unsigned long emu_mock_domain_set_dirty(struct emu_domain *domain,
 			cond_resched();
 	}
 	return count;
+}
+
+/**
+ * emu_mock_trigger_vevent() - make the mock vIOMMU report an event
+ * @dev: a mock device
+ *
+ * The vIOMMU whose nested domain the device's RID uses reports a
+ * struct iommu_viommu_event_selftest naming the device's virtual ID.
+ *
+ * Return: 0; -EINVAL for a device that is not a mock device; -ENOENT when
+ * no vIOMMU presents the device; -EOPNOTSUPP when nobody listens for the
+ * event; -ENOMEM.
+ */
+int emu_mock_trigger_vevent(struct emu_dev *dev)
+{
+	struct iommu_viommu_event_selftest event = {};
+	struct mock_dev *mdev;
+	unsigned long virt_id;
+	int rc = -ENOENT;
+
+	if (dev->iommu != &mock_iommu)
+		return -EINVAL;
+	mdev = to_mock_dev(dev);
+
+	/* Reporting never sleeps, so the device cannot switch under it */
+	spin_lock(&mdev->viommu_lock);
+	if (mdev->viommu &&
+	    !emu_viommu_dev_virt_id(&mdev->viommu->core, dev, &virt_id)) {
+		event.virt_id = virt_id;
+		rc = emu_viommu_report_event(&mdev->viommu->core,
+					     IOMMU_VEVENTQ_TYPE_SELFTEST,
+					     &event, sizeof(event));
+	}
+	spin_unlock(&mdev->viommu_lock);
+	return rc;
 }
 
 /**

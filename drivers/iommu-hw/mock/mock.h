@@ -28,6 +28,7 @@ unsigned long emu_mock_domain_set_dirty(struct emu_domain *domain,
 					unsigned long page_size,
 					const unsigned long *bitmap,
 					unsigned long nbits);
+int emu_mock_trigger_vevent(struct emu_dev *dev);
 int emu_mock_domain_iotlb(struct emu_domain *domain, u32 index, u32 *value);
 int emu_mock_dev_page_request(struct emu_dev *dev, u32 pasid, u32 grpid,
 			      u32 perm, u64 addr);

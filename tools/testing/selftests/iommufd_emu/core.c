@@ -40,19 +40,18 @@ static const struct cmd_desc implemented_cmds[] = {
 		 struct iommu_hwpt_get_dirty_bitmap),
 	CMD_DESC(IOMMU_HWPT_INVALIDATE, struct iommu_hwpt_invalidate),
 	CMD_DESC(IOMMU_FAULT_QUEUE_ALLOC, struct iommu_fault_alloc),
+	CMD_DESC(IOMMU_VDEVICE_ALLOC, struct iommu_vdevice_alloc),
+	CMD_DESC(IOMMU_HW_QUEUE_ALLOC, struct iommu_hw_queue_alloc),
 };
 
 /*
  * Commands of the uAPI that later issues implement: EOPNOTSUPP for now.
  * IOMMU_HWPT_ALLOC's and IOMMU_GET_HW_INFO's rules are tested in attach.c,
  * IOMMU_HWPT_SET_DIRTY_TRACKING's and IOMMU_HWPT_GET_DIRTY_BITMAP's in
- * dirty.c.
+ * dirty.c, IOMMU_VIOMMU_ALLOC's in viommu.c.
  */
 static const struct cmd_desc pending_cmds[] = {
-	CMD_DESC(IOMMU_VIOMMU_ALLOC, struct iommu_viommu_alloc),
-	CMD_DESC(IOMMU_VDEVICE_ALLOC, struct iommu_vdevice_alloc),
 	CMD_DESC(IOMMU_VEVENTQ_ALLOC, struct iommu_veventq_alloc),
-	CMD_DESC(IOMMU_HW_QUEUE_ALLOC, struct iommu_hw_queue_alloc),
 #ifdef IOMMU_IOAS_NOIOMMU_GET_PA
 	CMD_DESC(IOMMU_IOAS_NOIOMMU_GET_PA, struct iommu_ioas_noiommu_get_pa),
 #endif
@@ -81,6 +80,9 @@ static int zero_cmd_result(unsigned long cmd)
 	case IOMMU_VFIO_IOAS:
 		/* GET, and no compat IOAS was installed */
 		return -ENODEV;
+	case IOMMU_HW_QUEUE_ALLOC:
+		/* type 0 is the default type, which no driver has */
+		return -EOPNOTSUPP;
 	default:
 		/* object id 0 never exists */
 		return -ENOENT;
