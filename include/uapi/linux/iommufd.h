@@ -411,9 +411,9 @@ enum iommufd_vfio_ioas_op {
  * The legacy VFIO type1 container interface has no way to name an address
  * space, so when it is used on an iommufd file all of its requests go to a
  * single IOAS. This command chooses that IOAS ahead of time or inspects it.
- * If none was chosen, the first container request creates one. GET without
- * an IOAS fails with ENODEV. Neither SET nor CLEAR destroys an IOAS that was
- * created this way.
+ * If none was chosen, VFIO creates one when a group joins the container;
+ * until then container requests, and GET, fail with ENODEV. Neither SET nor
+ * CLEAR destroys an IOAS that was created this way.
  */
 struct iommu_vfio_ioas {
 	__u32 size;

@@ -586,8 +586,8 @@ TEST_F(mock, check_map_errors)
 			    BUF_SIZE - PAGE_SIZE, &iova);
 	if (!variant->domains) {
 		/* no HWPT to look at, and an IOAS is not one */
-		rc = emu_test_check_map(self->fd, self->ioas_id, IOVA_IN, PAGE_SIZE,
-				   self->buf);
+		rc = emu_test_check_map(self->fd, self->ioas_id, IOVA_IN,
+					PAGE_SIZE, self->buf);
 		if (rc == -EOPNOTSUPP || rc == -ENOTTY)
 			SKIP(return, "IOMMU_TEST_OP_MD_CHECK_MAP is not supported");
 		ASSERT_ERR(ENOENT, rc);
