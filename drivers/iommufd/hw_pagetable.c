@@ -148,16 +148,32 @@ void iommufd_hwpt_nested_destroy(struct iommufd_object *obj)
 }
 
 /**
+ * iommufd_hwpt_nested_flags_ok() - can a nested HWPT be made with these?
+ * @flags: IOMMU_HWPT_ALLOC_* flags; a fault queue is the caller's business
+ * @data: the driver data userspace passed
+ *
+ * Return: 0, or -EOPNOTSUPP for other flags or no driver data.
+ */
+int iommufd_hwpt_nested_flags_ok(u32 flags, const struct emu_user_data *data)
+{
+	if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) ||
+	    !data->len)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/**
  * iommufd_hwpt_nested_create() - the object of a new nested HWPT
  * @ictx: the context
- * @parent: the nesting parent it will translate through
+ * @parent: the nesting parent it translates through
  * @holder: the object that keeps @parent alive and that the nested HWPT
  *	    holds a users reference on: @parent's own object, or a vIOMMU
  *	    built on @parent
  * @flags: IOMMU_HWPT_ALLOC_* flags, already checked
+ * @domain: its nested domain, from whatever @holder is; the HWPT owns it
+ *	    from here on, also when this fails
  *
- * Returned unpublished and without a domain: the caller gets the domain
- * from whatever @holder is, then finalizes the object, or aborts it with
+ * Returned unpublished: the caller finalizes the object, or aborts it with
  * iommufd_object_abort_and_destroy().
  *
  * Return: the HWPT or an ERR_PTR.
@@ -165,14 +181,20 @@ void iommufd_hwpt_nested_destroy(struct iommufd_object *obj)
 struct iommufd_hwpt_nested *
 iommufd_hwpt_nested_create(struct iommufd_ctx *ictx,
 			   struct iommufd_hwpt_paging *parent,
-			   struct iommufd_object *holder, u32 flags)
+			   struct iommufd_object *holder, u32 flags,
+			   struct emu_domain *domain)
 {
 	struct iommufd_hwpt_nested *hwpt;
 
+	if (IS_ERR(domain))
+		return ERR_CAST(domain);
 	hwpt = __iommufd_object_alloc(ictx, struct iommufd_hwpt_nested,
 				      common.obj, IOMMUFD_OBJ_HWPT_NESTED);
-	if (IS_ERR(hwpt))
+	if (IS_ERR(hwpt)) {
+		emu_domain_free(domain);
 		return hwpt;
+	}
+	hwpt->common.domain = domain;
 	hwpt->common.pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
 	hwpt->parent = parent;
 	/* Pairs with the put in iommufd_hwpt_nested_destroy() */
@@ -191,19 +213,12 @@ iommufd_hwpt_nested_alloc(struct iommufd_ctx *ictx,
 			  struct iommufd_device *idev, u32 flags,
 			  const struct emu_user_data *data)
 {
-	struct iommufd_hwpt_nested *hwpt;
 	struct emu_domain *domain;
 	int rc;
 
-	/* A fault queue is connected by our caller, not the driver */
-	if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) ||
-	    !data->len)
-		return ERR_PTR(-EOPNOTSUPP);
-
-	hwpt = iommufd_hwpt_nested_create(ictx, parent, &parent->common.obj,
-					  flags);
-	if (IS_ERR(hwpt))
-		return hwpt;
+	rc = iommufd_hwpt_nested_flags_ok(flags, data);
+	if (rc)
+		return ERR_PTR(rc);
 	/*
 	 * The core checks, after whether the driver nests at all, that the
 	 * parent is a nest parent of the device's instance: EINVAL otherwise.
@@ -212,16 +227,8 @@ iommufd_hwpt_nested_alloc(struct iommufd_ctx *ictx,
 					 flags & IOMMU_HWPT_ALLOC_PASID ?
 						 EMU_DOMAIN_PASID : 0,
 					 data);
-	if (IS_ERR(domain)) {
-		rc = PTR_ERR(domain);
-		goto out_abort;
-	}
-	hwpt->common.domain = domain;
-	return hwpt;
-
-out_abort:
-	iommufd_object_abort_and_destroy(ictx, &hwpt->common.obj);
-	return ERR_PTR(rc);
+	return iommufd_hwpt_nested_create(ictx, parent, &parent->common.obj,
+					  flags, domain);
 }
 
 /**

@@ -540,10 +540,12 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 			  bool auto_domain, const struct emu_user_data *data);
 void iommufd_hwpt_paging_destroy(struct iommufd_object *obj);
 void iommufd_hwpt_paging_abort(struct iommufd_object *obj);
+int iommufd_hwpt_nested_flags_ok(u32 flags, const struct emu_user_data *data);
 struct iommufd_hwpt_nested *
 iommufd_hwpt_nested_create(struct iommufd_ctx *ictx,
 			   struct iommufd_hwpt_paging *parent,
-			   struct iommufd_object *holder, u32 flags);
+			   struct iommufd_object *holder, u32 flags,
+			   struct emu_domain *domain);
 void iommufd_hwpt_nested_destroy(struct iommufd_object *obj);
 struct iommufd_hw_pagetable *iommufd_get_hwpt(struct iommufd_ctx *ictx,
 					      u32 id);

@@ -183,34 +183,20 @@ iommufd_viommu_alloc_hwpt_nested(struct iommufd_ctx *ictx,
 				 struct iommufd_device *idev, u32 flags,
 				 const struct emu_user_data *data)
 {
-	struct iommufd_hwpt_nested *hwpt;
 	struct emu_domain *domain;
 	int rc;
 
 	if (idev->dev->iommu != viommu->core->iommu)
 		return ERR_PTR(-EINVAL);
-	if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) ||
-	    !data->len)
-		return ERR_PTR(-EOPNOTSUPP);
-
-	hwpt = iommufd_hwpt_nested_create(ictx, viommu->hwpt, &viommu->obj,
-					  flags);
-	if (IS_ERR(hwpt))
-		return hwpt;
+	rc = iommufd_hwpt_nested_flags_ok(flags, data);
+	if (rc)
+		return ERR_PTR(rc);
 	domain = emu_viommu_alloc_domain_nested(viommu->core, idev->dev,
 						flags & IOMMU_HWPT_ALLOC_PASID ?
 							EMU_DOMAIN_PASID : 0,
 						data);
-	if (IS_ERR(domain)) {
-		rc = PTR_ERR(domain);
-		goto out_abort;
-	}
-	hwpt->common.domain = domain;
-	return hwpt;
-
-out_abort:
-	iommufd_object_abort_and_destroy(ictx, &hwpt->common.obj);
-	return ERR_PTR(rc);
+	return iommufd_hwpt_nested_create(ictx, viommu->hwpt, &viommu->obj,
+					  flags, domain);
 }
 
 /* Undo a vDEVICE while its device's group lock is held */
