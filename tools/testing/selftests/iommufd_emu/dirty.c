@@ -16,7 +16,7 @@
  */
 #include <stddef.h>
 
-#include "iommufd_emu_utils.h"
+#include "mock_ops.h"
 
 #define G		((__u64)MOCK_PAGE_SIZE)	/* one mock granule */
 #define BUF_PAGES	64
@@ -26,52 +26,8 @@
 /* A page near the top of the mock aperture, far from IOVA_BASE */
 #define IOVA_FAR	((__u64)MOCK_APERTURE_LAST + 1 - 0x100000)
 #define BITMAP_PAGES	40
-#define NO_SUCH_ID	0xfffffff0U
+#define NO_SUCH_ID	MOCK_NO_SUCH_ID
 #define TEST_PASID	100
-
-/* Wrappers: 0 or the negated errno; output pointers may be NULL. */
-static int dt_mock_domain(int fd, __u32 pt_id, __u32 dev_flags,
-			  __u32 *stdev_id, __u32 *hwpt_id, __u32 *idev_id)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
-		.id = pt_id,
-		.mock_domain_flags = { .dev_flags = dev_flags },
-	};
-	int rc;
-
-	rc = emu_test_cmd(fd, &cmd);
-	if (rc)
-		return rc;
-	if (stdev_id)
-		*stdev_id = cmd.mock_domain_flags.out_stdev_id;
-	if (hwpt_id)
-		*hwpt_id = cmd.mock_domain_flags.out_hwpt_id;
-	if (idev_id)
-		*idev_id = cmd.mock_domain_flags.out_idev_id;
-	return 0;
-}
-
-static int dt_hwpt_alloc(int fd, __u32 idev_id, __u32 pt_id, __u32 flags,
-			 __u32 data_type, const void *data, __u32 len,
-			 __u32 *hwpt_id)
-{
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.dev_id = idev_id,
-		.pt_id = pt_id,
-		.data_type = data_type,
-		.data_len = len,
-		.data_uptr = (uintptr_t)data,
-	};
-	int rc;
-
-	rc = emu_ioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
-	if (!rc && hwpt_id)
-		*hwpt_id = cmd.out_hwpt_id;
-	return rc;
-}
 
 static int dt_tracking(int fd, __u32 hwpt_id, __u32 flags, __u32 reserved)
 {
@@ -129,20 +85,6 @@ static int dt_mark(int fd, __u32 hwpt_id, __u64 iova, __u64 length,
 	if (!rc && nr_dirty)
 		*nr_dirty = cmd.dirty.out_nr_dirty;
 	return rc;
-}
-
-static int dt_pasid(int fd, __u32 op, __u32 stdev_id, __u32 pasid,
-		    __u32 pt_id)
-{
-	struct iommu_test_cmd cmd = { .op = op, .id = stdev_id };
-
-	if (op == IOMMU_TEST_OP_PASID_ATTACH) {
-		cmd.pasid_attach.pasid = pasid;
-		cmd.pasid_attach.pt_id = pt_id;
-	} else {
-		cmd.pasid_detach.pasid = pasid;
-	}
-	return emu_test_cmd(fd, &cmd);
 }
 
 static void set_bit8(__u8 *map, __u64 bit)
@@ -206,12 +148,12 @@ FIXTURE_SETUP(dirty)
 	ASSERT_OK(emu_set_huge_pages(self->fd, self->ioas_id, 0));
 	ASSERT_OK(emu_ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW, self->buf,
 			       BUF_SIZE, &(__u64){ IOVA_BASE }));
-	ASSERT_OK(dt_mock_domain(self->fd, self->ioas_id, 0, &self->stdev_id,
-				 &self->hwpt_id, &self->idev_id));
-	ASSERT_OK(dt_hwpt_alloc(self->fd, self->idev_id, self->ioas_id,
-				IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
-				IOMMU_HWPT_DATA_NONE, NULL, 0,
-				&self->dirty_hwpt));
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, &self->stdev_id,
+			       &self->hwpt_id, &self->idev_id));
+	ASSERT_OK(mock_hwpt_alloc_full(self->fd, self->idev_id, self->ioas_id,
+				       IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0,
+				       IOMMU_HWPT_DATA_NONE, NULL, 0,
+				       &self->dirty_hwpt));
 }
 
 FIXTURE_TEARDOWN(dirty)
@@ -660,20 +602,20 @@ TEST_F(dirty, mark_errors)
 TEST_F(dirty, pasid)
 {
 	static const unsigned int granules[] = { 8 };
-	__u32 pasid_hwpt, stdev_id;
+	__u32 pasid_hwpt, plain_hwpt, stdev_id;
 
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
-	ASSERT_OK(dt_hwpt_alloc(self->fd, self->idev_id, self->ioas_id,
-				IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
-					IOMMU_HWPT_ALLOC_PASID,
-				IOMMU_HWPT_DATA_NONE, NULL, 0, &pasid_hwpt));
+	ASSERT_OK(mock_hwpt_alloc_full(self->fd, self->idev_id, self->ioas_id,
+				       IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
+					       IOMMU_HWPT_ALLOC_PASID,
+				       0, IOMMU_HWPT_DATA_NONE, NULL, 0,
+				       &pasid_hwpt));
 	/* A PASID attach needs a PASID-capable HWPT on the RID, too */
-	ASSERT_OK(dt_mock_domain(self->fd, pasid_hwpt,
-				 MOCK_FLAGS_DEVICE_PASID, &stdev_id, NULL,
-				 NULL));
-	ASSERT_OK(dt_pasid(self->fd, IOMMU_TEST_OP_PASID_ATTACH, stdev_id,
-			   TEST_PASID, pasid_hwpt));
+	ASSERT_OK(mock_dev_add(self->fd, pasid_hwpt, MOCK_FLAGS_DEVICE_PASID,
+			       &stdev_id, NULL, NULL));
+	ASSERT_OK(mock_pasid_attach(self->fd, stdev_id, TEST_PASID,
+				    pasid_hwpt));
 	ASSERT_OK(dt_tracking(self->fd, pasid_hwpt,
 			      IOMMU_HWPT_DIRTY_TRACKING_ENABLE, 0));
 	ASSERT_OK(dt_mark_granules(self->fd, pasid_hwpt, IOVA_BASE, granules,
@@ -682,18 +624,27 @@ TEST_F(dirty, pasid)
 	get_buf_bitmap(0);
 	check_entries(_metadata, self->bitmap, granules, 1);
 	ASSERT_OK(dt_tracking(self->fd, pasid_hwpt, 0, 0));
-	ASSERT_OK(dt_pasid(self->fd, IOMMU_TEST_OP_PASID_DETACH, stdev_id,
-			   TEST_PASID, 0));
+	ASSERT_OK(mock_pasid_detach(self->fd, stdev_id, TEST_PASID));
 	test_ioctl_destroy(stdev_id);
 
-	/* A device that cannot report dirty pages stays out */
-	ASSERT_OK(dt_mock_domain(self->fd, self->ioas_id,
-				 MOCK_FLAGS_DEVICE_PASID |
-					 MOCK_FLAGS_DEVICE_NO_DIRTY,
-				 &stdev_id, NULL, NULL));
-	ASSERT_ERR(EINVAL, dt_pasid(self->fd, IOMMU_TEST_OP_PASID_ATTACH,
-				    stdev_id, TEST_PASID, pasid_hwpt));
+	/*
+	 * A device that cannot report dirty pages stays out. Its RID is on a
+	 * PASID-capable HWPT, so that is the only reason to refuse it, and
+	 * the same PASID may go to a HWPT that does not track.
+	 */
+	ASSERT_OK(mock_hwpt_alloc(self->fd, self->idev_id, self->ioas_id,
+				  IOMMU_HWPT_ALLOC_PASID, &plain_hwpt));
+	ASSERT_OK(mock_dev_add(self->fd, plain_hwpt,
+			       MOCK_FLAGS_DEVICE_PASID |
+				       MOCK_FLAGS_DEVICE_NO_DIRTY,
+			       &stdev_id, NULL, NULL));
+	ASSERT_ERR(EINVAL, mock_pasid_attach(self->fd, stdev_id, TEST_PASID,
+					     pasid_hwpt));
+	ASSERT_OK(mock_pasid_attach(self->fd, stdev_id, TEST_PASID,
+				    plain_hwpt));
+	ASSERT_OK(mock_pasid_detach(self->fd, stdev_id, TEST_PASID));
 	test_ioctl_destroy(stdev_id);
+	test_ioctl_destroy(plain_hwpt);
 	test_ioctl_destroy(pasid_hwpt);
 }
 
@@ -709,42 +660,42 @@ TEST_F(dirty, alloc_selftest_data)
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
 	data.cfg.pagetable_type = MOCK_IOMMUPT_DEFAULT;
-	ASSERT_OK(dt_hwpt_alloc(self->fd, self->idev_id, self->ioas_id, 0,
-				IOMMU_HWPT_DATA_SELFTEST, &data,
-				sizeof(data.cfg), &hwpt));
+	ASSERT_OK(mock_hwpt_alloc_full(self->fd, self->idev_id, self->ioas_id,
+				       0, 0, IOMMU_HWPT_DATA_SELFTEST, &data,
+				       sizeof(data.cfg), &hwpt));
 	test_ioctl_destroy(hwpt);
 	/* the first version had only iotlb: the default page table */
-	ASSERT_OK(dt_hwpt_alloc(self->fd, self->idev_id, self->ioas_id, 0,
-				IOMMU_HWPT_DATA_SELFTEST, &data, sizeof(__u32),
-				&hwpt));
+	ASSERT_OK(mock_hwpt_alloc_full(self->fd, self->idev_id, self->ioas_id,
+				       0, 0, IOMMU_HWPT_DATA_SELFTEST, &data,
+				       sizeof(__u32), &hwpt));
 	test_ioctl_destroy(hwpt);
 	/* a longer struct with a zero tail */
 	data.cfg.pagetable_type = MOCK_IOMMUPT_HUGE;
-	ASSERT_OK(dt_hwpt_alloc(self->fd, self->idev_id, self->ioas_id,
-				IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
-				IOMMU_HWPT_DATA_SELFTEST, &data, sizeof(data),
-				&hwpt));
+	ASSERT_OK(mock_hwpt_alloc_full(self->fd, self->idev_id, self->ioas_id,
+				       IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0,
+				       IOMMU_HWPT_DATA_SELFTEST, &data,
+				       sizeof(data), &hwpt));
 	test_ioctl_destroy(hwpt);
 
 	data.tail[1] = 1;
-	ASSERT_ERR(E2BIG, dt_hwpt_alloc(self->fd, self->idev_id,
-					self->ioas_id, 0,
-					IOMMU_HWPT_DATA_SELFTEST, &data,
-					sizeof(data), NULL));
-	ASSERT_ERR(EINVAL, dt_hwpt_alloc(self->fd, self->idev_id,
-					 self->ioas_id, 0,
-					 IOMMU_HWPT_DATA_SELFTEST, &data, 2,
-					 NULL));
-	ASSERT_ERR(EFAULT, dt_hwpt_alloc(self->fd, self->idev_id,
-					 self->ioas_id, 0,
-					 IOMMU_HWPT_DATA_SELFTEST, NULL,
-					 sizeof(data.cfg), NULL));
+	ASSERT_ERR(E2BIG, mock_hwpt_alloc_full(self->fd, self->idev_id,
+					       self->ioas_id, 0, 0,
+					       IOMMU_HWPT_DATA_SELFTEST, &data,
+					       sizeof(data), NULL));
+	ASSERT_ERR(EINVAL, mock_hwpt_alloc_full(self->fd, self->idev_id,
+						self->ioas_id, 0, 0,
+						IOMMU_HWPT_DATA_SELFTEST, &data,
+						2, NULL));
+	ASSERT_ERR(EFAULT, mock_hwpt_alloc_full(self->fd, self->idev_id,
+						self->ioas_id, 0, 0,
+						IOMMU_HWPT_DATA_SELFTEST, NULL,
+						sizeof(data.cfg), NULL));
 	data.cfg.pagetable_type = 7;
-	ASSERT_ERR(EOPNOTSUPP, dt_hwpt_alloc(self->fd, self->idev_id,
-					     self->ioas_id, 0,
-					     IOMMU_HWPT_DATA_SELFTEST,
-					     &data.cfg, sizeof(data.cfg),
-					     NULL));
+	ASSERT_ERR(EOPNOTSUPP, mock_hwpt_alloc_full(self->fd, self->idev_id,
+						    self->ioas_id, 0, 0,
+						    IOMMU_HWPT_DATA_SELFTEST,
+						    &data.cfg, sizeof(data.cfg),
+						    NULL));
 }
 
 /*
@@ -777,10 +728,10 @@ TEST_F(dirty, huge_entries)
 	test_ioctl_ioas_alloc(&ioas_id);
 	ASSERT_OK(emu_ioas_map(self->fd, ioas_id, MAP_FIXED_RW, huge,
 			       HUGE_PAGE_SIZE, &(__u64){ IOVA_BASE }));
-	ASSERT_OK(dt_hwpt_alloc(self->fd, self->idev_id, ioas_id,
-				IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
-				IOMMU_HWPT_DATA_SELFTEST, &cfg, sizeof(cfg),
-				&hwpt));
+	ASSERT_OK(mock_hwpt_alloc_full(self->fd, self->idev_id, ioas_id,
+				       IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0,
+				       IOMMU_HWPT_DATA_SELFTEST, &cfg,
+				       sizeof(cfg), &hwpt));
 	ASSERT_OK(dt_tracking(self->fd, hwpt,
 			      IOMMU_HWPT_DIRTY_TRACKING_ENABLE, 0));
 

@@ -9,7 +9,7 @@
  */
 #include <sys/mman.h>
 
-#include "iommufd_emu_utils.h"
+#include "mock_ops.h"
 
 #define BUF_PAGES	4
 #define BUF_SIZE	(BUF_PAGES * PAGE_SIZE)
@@ -39,24 +39,6 @@ static int dmabuf_revoke(int fd, int dfd, bool revoked)
 	};
 
 	return emu_test_cmd(fd, &cmd);
-}
-
-/* A mock device attached to @ioas_id, through a new mock paging domain */
-static int mock_domain(int fd, __u32 ioas_id, __u32 *stdev_id,
-		       __u32 *hwpt_id)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = ioas_id,
-	};
-	int rc;
-
-	rc = emu_test_cmd(fd, &cmd);
-	if (!rc) {
-		*stdev_id = cmd.mock_domain.out_stdev_id;
-		*hwpt_id = cmd.mock_domain.out_hwpt_id;
-	}
-	return rc;
 }
 
 FIXTURE(dmabuf)
@@ -227,10 +209,12 @@ TEST_F(dmabuf, revoke_unmaps_domains)
 	if (self->dfd < 0)
 		SKIP(return, NO_TEST_CMD);
 	memset(self->cpu, 0x5a, BUF_SIZE);
-	ASSERT_OK(mock_domain(self->fd, self->ioas_id, &stdev_id, &hwpt_id));
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, &stdev_id,
+			       &hwpt_id, NULL));
 	map_buf(self->ioas_id, 0, BUF_SIZE, IOVA_BASE);
 	/* A second domain filled from the existing area */
-	ASSERT_OK(mock_domain(self->fd, self->ioas_id, &stdev2_id, &hwpt2_id));
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, &stdev2_id,
+			       &hwpt2_id, NULL));
 	ASSERT_OK(emu_test_check_map(self->fd, hwpt_id, IOVA_BASE, BUF_SIZE,
 				     self->cpu));
 	ASSERT_OK(emu_test_check_map(self->fd, hwpt2_id, IOVA_BASE, BUF_SIZE,
@@ -271,7 +255,8 @@ TEST_F(dmabuf, domain_after_revoke)
 	map_buf(self->ioas_id, 0, BUF_SIZE, IOVA_BASE + BUF_SIZE);
 	ASSERT_OK(dmabuf_revoke(self->fd, self->dfd, true));
 	/* Attaching skips the revoked areas without failing */
-	ASSERT_OK(mock_domain(self->fd, self->ioas_id, &stdev_id, &hwpt_id));
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, &stdev_id,
+			       &hwpt_id, NULL));
 	EXPECT_ERR(EINVAL, emu_test_check_map(self->fd, hwpt_id, IOVA_BASE,
 					      PAGE_SIZE, self->cpu));
 	/* Detaching with revoked areas still mapped in the IOAS */
@@ -287,7 +272,8 @@ TEST_F(dmabuf, copy_shares_revoke)
 	if (self->dfd < 0)
 		SKIP(return, NO_TEST_CMD);
 	test_ioctl_ioas_alloc(&ioas2_id);
-	ASSERT_OK(mock_domain(self->fd, ioas2_id, &stdev_id, &hwpt_id));
+	ASSERT_OK(mock_dev_add(self->fd, ioas2_id, 0, &stdev_id,
+			       &hwpt_id, NULL));
 	map_buf(self->ioas_id, 0, BUF_SIZE, IOVA_BASE);
 	test_ioctl_ioas_copy(MAP_FIXED_RW, ioas2_id, &dst_iova, self->ioas_id,
 			     IOVA_BASE, BUF_SIZE);
@@ -338,7 +324,8 @@ TEST_F(dmabuf, close_orders)
 	/* The mapping keeps the buffer: closing its fd changes nothing */
 	dfd2 = dmabuf_get(self->fd, BUF_SIZE, O_CLOEXEC);
 	ASSERT_LE(0, dfd2);
-	ASSERT_OK(mock_domain(self->fd, self->ioas_id, &stdev_id, &hwpt_id));
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, &stdev_id,
+			       &hwpt_id, NULL));
 	iova = IOVA_BASE;
 	test_ioctl_ioas_map_file(self->ioas_id, MAP_FIXED_RW, dfd2, 0,
 				 BUF_SIZE, &iova);
@@ -356,7 +343,8 @@ TEST_F(dmabuf, close_orders)
 	fd2 = emu_open();
 	ASSERT_LE(0, fd2);
 	ASSERT_OK(emu_ioas_alloc(fd2, &ioas2_id));
-	ASSERT_OK(mock_domain(fd2, ioas2_id, &stdev_id, &hwpt_id));
+	ASSERT_OK(mock_dev_add(fd2, ioas2_id, 0, &stdev_id,
+			       &hwpt_id, NULL));
 	iova = IOVA_BASE;
 	ASSERT_OK(emu_ioas_map_file(fd2, ioas2_id, MAP_FIXED_RW, self->dfd, 0,
 				    BUF_SIZE, &iova));

@@ -8,7 +8,7 @@
  */
 #include <sys/wait.h>
 
-#include "iommufd_emu_utils.h"
+#include "mock_ops.h"
 
 #define NPAGES 4
 #define LEN (NPAGES * PAGE_SIZE)
@@ -30,21 +30,6 @@ FIXTURE_SETUP(pinning)
 FIXTURE_TEARDOWN(pinning)
 {
 	close(self->fd);
-}
-
-/* A mock device on @pt_id; its HWPT id in *@hwpt_id */
-static int pin_mock_domain(int fd, __u32 pt_id, __u32 *hwpt_id)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = pt_id,
-	};
-	int rc;
-
-	rc = emu_test_cmd(fd, &cmd);
-	if (!rc && hwpt_id)
-		*hwpt_id = cmd.mock_domain.out_hwpt_id;
-	return rc;
 }
 
 static int pin_replace_ioas(int fd, int access_fd, __u32 ioas_id)
@@ -70,7 +55,7 @@ TEST_F(pinning, ro_private_file_mapping_stays_coherent)
 	char *buf;
 	int exe;
 
-	ASSERT_OK(pin_mock_domain(self->fd, self->ioas_id, &hwpt_id));
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, NULL, &hwpt_id, NULL));
 	exe = open("/proc/self/exe", O_RDONLY);
 	ASSERT_LE(0, exe);
 	buf = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, exe, 0);
@@ -96,7 +81,7 @@ TEST_F(pinning, memfd_pages_get_dma_pins)
 	ASSERT_LE(0, mfd);
 	buf = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
 	ASSERT_NE(MAP_FAILED, buf);
-	ASSERT_OK(pin_mock_domain(self->fd, self->ioas_id, NULL));
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, NULL, NULL, NULL));
 
 	test_check_refs(buf, LEN, 0);
 	test_ioctl_ioas_map_file(self->ioas_id, MAP_RW, mfd, 0, LEN, &iova);
@@ -143,7 +128,7 @@ TEST_F(pinning, pins_from_a_live_child)
 	ASSERT_EQ(1, read(to_parent[0], &c, 1));
 
 	/* The domain fill pins the child's pages, from the parent */
-	EXPECT_OK(pin_mock_domain(self->fd, self->ioas_id, NULL));
+	EXPECT_OK(mock_dev_add(self->fd, self->ioas_id, 0, NULL, NULL, NULL));
 	ASSERT_OK(emu_test_create_access(self->fd, self->ioas_id, &access_fd));
 	EXPECT_OK(emu_test_access_rw(self->fd, access_fd, iova, got, LEN,
 				     false));

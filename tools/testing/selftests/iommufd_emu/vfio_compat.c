@@ -850,23 +850,6 @@ FIXTURE_TEARDOWN(vfio_mock)
 	emu_free_buffer(self->buf, BUF_SIZE);
 }
 
-/* Does the mock domain translate [iova, iova + length) to @uptr? */
-static int vc_check_map(int fd, __u32 hwpt_id, __u64 iova, __u64 length,
-			const void *uptr)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MD_CHECK_MAP,
-		.id = hwpt_id,
-		.check_map = {
-			.iova = iova,
-			.length = length,
-			.uptr = (uintptr_t)uptr,
-		},
-	};
-
-	return emu_test_cmd(fd, &cmd);
-}
-
 #define ASSERT_PINNED(_pages)						\
 	ASSERT_EQ(self->pinned_base + (long)(_pages), my_pinned())
 
@@ -910,12 +893,12 @@ TEST_F(vfio_mock, map_checks)
 	/* with a domain the pages are pinned at once and translate */
 	test_map(self->buf, IOVA_A, BUF_SIZE);
 	ASSERT_PINNED(BUF_PAGES);
-	ASSERT_OK(vc_check_map(self->fd, self->hwpt_id, IOVA_A, BUF_SIZE,
-			       self->buf));
+	ASSERT_OK(emu_test_check_map(self->fd, self->hwpt_id, IOVA_A, BUF_SIZE,
+				     self->buf));
 	test_unmap(IOVA_A, BUF_SIZE, BUF_SIZE);
 	ASSERT_PINNED(0);
-	ASSERT_ERR(EINVAL, vc_check_map(self->fd, self->hwpt_id, IOVA_A,
-					PAGE_SIZE, self->buf));
+	ASSERT_ERR(EINVAL, emu_test_check_map(self->fd, self->hwpt_id, IOVA_A,
+					      PAGE_SIZE, self->buf));
 }
 
 /*
@@ -937,14 +920,15 @@ TEST_F(vfio_mock, partial_unmap)
 
 	test_unmap(IOVA_A + 5 * PAGE_SIZE, PAGE_SIZE, PAGE_SIZE);
 	ASSERT_PINNED(BUF_PAGES - 1);
-	ASSERT_OK(vc_check_map(self->fd, self->hwpt_id, IOVA_A, 5 * PAGE_SIZE,
-			       self->buf));
-	ASSERT_OK(vc_check_map(self->fd, self->hwpt_id, IOVA_A + 6 * PAGE_SIZE,
-			       BUF_SIZE - 6 * PAGE_SIZE,
-			       self->buf + 6 * PAGE_SIZE));
-	ASSERT_ERR(EINVAL, vc_check_map(self->fd, self->hwpt_id,
-					IOVA_A + 5 * PAGE_SIZE, PAGE_SIZE,
-					self->buf + 5 * PAGE_SIZE));
+	ASSERT_OK(emu_test_check_map(self->fd, self->hwpt_id, IOVA_A,
+				     5 * PAGE_SIZE, self->buf));
+	ASSERT_OK(emu_test_check_map(self->fd, self->hwpt_id,
+				     IOVA_A + 6 * PAGE_SIZE,
+				     BUF_SIZE - 6 * PAGE_SIZE,
+				     self->buf + 6 * PAGE_SIZE));
+	ASSERT_ERR(EINVAL, emu_test_check_map(self->fd, self->hwpt_id,
+					      IOVA_A + 5 * PAGE_SIZE, PAGE_SIZE,
+					      self->buf + 5 * PAGE_SIZE));
 
 	/* every remaining page alone, from the end */
 	test_unmap(IOVA_A + BUF_SIZE - PAGE_SIZE, PAGE_SIZE, PAGE_SIZE);

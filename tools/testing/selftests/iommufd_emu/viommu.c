@@ -14,50 +14,13 @@
 #include <poll.h>
 #include <stddef.h>
 
-#include "iommufd_emu_utils.h"
+#include "mock_ops.h"
 
 #define BUF_PAGES	8
 #define BUF_SIZE	(BUF_PAGES * PAGE_SIZE)
-/* An id no object of these tests reaches */
-#define NO_SUCH_ID	0xfffffff0U
+#define NO_SUCH_ID	MOCK_NO_SUCH_ID
 /* A vIOMMU, HW queue or data type no driver has */
 #define UNKNOWN_TYPE	0x1234U
-
-static int vi_mock_domain(int fd, __u32 pt_id, __u32 *stdev_id,
-			  __u32 *idev_id)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = pt_id,
-	};
-	int rc;
-
-	rc = emu_test_cmd(fd, &cmd);
-	if (rc)
-		return rc;
-	if (stdev_id)
-		*stdev_id = cmd.mock_domain.out_stdev_id;
-	if (idev_id)
-		*idev_id = cmd.mock_domain.out_idev_id;
-	return 0;
-}
-
-static int vi_hwpt_alloc(int fd, __u32 dev_id, __u32 pt_id, __u32 flags,
-			 __u32 *hwpt_id)
-{
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.dev_id = dev_id,
-		.pt_id = pt_id,
-	};
-	int rc;
-
-	rc = emu_ioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
-	if (!rc && hwpt_id)
-		*hwpt_id = cmd.out_hwpt_id;
-	return rc;
-}
 
 static int vi_viommu_alloc_cmd(int fd, struct iommu_viommu_alloc *cmd,
 			       __u32 *viommu_id)
@@ -135,37 +98,14 @@ static int vi_nested_alloc(int fd, __u32 dev_id, __u32 pt_id, __u32 flags,
 			   __u32 data_type, __u32 data_len, __u32 *hwpt_id)
 {
 	struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.dev_id = dev_id,
-		.pt_id = pt_id,
-		.data_type = data_type,
-		.data_len = data_len,
-		.data_uptr = (uintptr_t)&data,
-	};
-	int rc;
 
-	rc = emu_ioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
-	if (!rc && hwpt_id)
-		*hwpt_id = cmd.out_hwpt_id;
-	return rc;
+	return mock_hwpt_alloc_full(fd, dev_id, pt_id, flags, 0, data_type,
+				    &data, data_len, hwpt_id);
 }
 
 #define vi_nested(_fd, _dev, _pt, _id_p)				\
 	vi_nested_alloc(_fd, _dev, _pt, 0, IOMMU_HWPT_DATA_SELFTEST,	\
 			sizeof(struct iommu_hwpt_selftest), _id_p)
-
-static int vi_replace(int fd, __u32 stdev_id, __u32 pt_id)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
-		.id = stdev_id,
-		.mock_domain_replace = { .pt_id = pt_id },
-	};
-
-	return emu_test_cmd(fd, &cmd);
-}
 
 static int vi_trigger(int fd, __u32 idev_id)
 {
@@ -303,11 +243,11 @@ FIXTURE_SETUP(viommu)
 		return;
 	}
 	test_ioctl_ioas_alloc(&self->ioas_id);
-	ASSERT_OK(vi_mock_domain(self->fd, self->ioas_id, &self->stdev_id,
-				 &self->idev_id));
-	ASSERT_OK(vi_hwpt_alloc(self->fd, self->idev_id, self->ioas_id,
-				IOMMU_HWPT_ALLOC_NEST_PARENT,
-				&self->parent_id));
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, &self->stdev_id,
+			       NULL, &self->idev_id));
+	ASSERT_OK(mock_hwpt_alloc(self->fd, self->idev_id, self->ioas_id,
+				  IOMMU_HWPT_ALLOC_NEST_PARENT,
+				  &self->parent_id));
 	ASSERT_OK(vi_viommu_alloc(self->fd, self->idev_id, self->parent_id,
 				  IOMMU_VIOMMU_TYPE_SELFTEST, NULL, 0,
 				  &self->viommu_id));
@@ -372,8 +312,8 @@ TEST_F(viommu, alloc_errors)
 				   IOMMU_VIOMMU_TYPE_SELFTEST, NULL, 0, NULL));
 
 	/* A paging HWPT that is not a nesting parent */
-	ASSERT_OK(vi_hwpt_alloc(self->fd, self->idev_id, self->ioas_id, 0,
-				&plain_id));
+	ASSERT_OK(mock_hwpt_alloc(self->fd, self->idev_id, self->ioas_id, 0,
+				  &plain_id));
 	EXPECT_ERR(EINVAL,
 		   vi_viommu_alloc(self->fd, self->idev_id, plain_id,
 				   IOMMU_VIOMMU_TYPE_SELFTEST, NULL, 0, NULL));
@@ -537,8 +477,8 @@ TEST_F(viommu, vdevice)
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
 
-	ASSERT_OK(vi_mock_domain(self->fd, self->ioas_id, &stdev2_id,
-				 &idev2_id));
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, &stdev2_id, NULL,
+			       &idev2_id));
 
 	EXPECT_ERR(ENOENT, vi_vdevice_alloc(self->fd, NO_SUCH_ID,
 					    self->idev_id, 1, NULL));
@@ -747,16 +687,16 @@ TEST_F(viommu, nested_on_viommu)
 			    &plain_nested_id));
 
 	/* The vIOMMU's stage 1 only takes devices it presents */
-	EXPECT_ERR(ENOENT, vi_replace(self->fd, self->stdev_id, nested_id));
-	EXPECT_OK(vi_replace(self->fd, self->stdev_id, plain_nested_id));
+	EXPECT_ERR(ENOENT, mock_replace(self->fd, self->stdev_id, nested_id, NULL));
+	EXPECT_OK(mock_replace(self->fd, self->stdev_id, plain_nested_id, NULL));
 	ASSERT_OK(vi_vdevice_alloc(self->fd, self->viommu_id, self->idev_id,
 				   3, &vdev_id));
-	ASSERT_OK(vi_replace(self->fd, self->stdev_id, nested_id));
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, nested_id, NULL));
 
 	/* In use, the nested HWPT keeps the vIOMMU, the vIOMMU its parent */
 	test_err_destroy(EBUSY, nested_id);
 	test_err_destroy(EBUSY, self->viommu_id);
-	ASSERT_OK(vi_replace(self->fd, self->stdev_id, self->ioas_id));
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, self->ioas_id, NULL));
 	test_ioctl_destroy(nested_id);
 	test_ioctl_destroy(plain_nested_id);
 	test_ioctl_destroy(vdev_id);
@@ -940,7 +880,7 @@ TEST_F(viommu, veventq_alloc_errors)
 				   self->idev_id, _virt_id, _vdev_id_p)); \
 	ASSERT_OK(vi_nested(self->fd, self->idev_id, self->viommu_id,	\
 			    __nested_p));				\
-	ASSERT_OK(vi_replace(self->fd, self->stdev_id, *__nested_p));	\
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, *__nested_p, NULL));	\
 } while (0)
 
 TEST_F(viommu, veventq_read)
@@ -981,18 +921,18 @@ TEST_F(viommu, veventq_read)
 	EXPECT_FALSE(vi_readable(qfd));
 
 	/* Another virtual ID after the device is presented anew */
-	ASSERT_OK(vi_replace(self->fd, self->stdev_id, self->ioas_id));
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, self->ioas_id, NULL));
 	test_ioctl_destroy(vdev_id);
 	ASSERT_OK(vi_vdevice_alloc(self->fd, self->viommu_id, self->idev_id,
 				   0x66, &vdev_id));
-	ASSERT_OK(vi_replace(self->fd, self->stdev_id, nested_id));
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, nested_id, NULL));
 	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
 	EXPECT_EQ(sizeof(ev[0]), vi_read(qfd, ev, sizeof(ev)));
 	EXPECT_EQ(2, ev[0].hdr.sequence);
 	EXPECT_EQ(0x66, ev[0].data.virt_id);
 
 	close(qfd);
-	ASSERT_OK(vi_replace(self->fd, self->stdev_id, self->ioas_id));
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, self->ioas_id, NULL));
 	test_ioctl_destroy(q_id);
 }
 
@@ -1042,7 +982,7 @@ TEST_F(viommu, veventq_overflow)
 	EXPECT_EQ(0, ev[1].hdr.flags);
 	EXPECT_EQ(8, ev[1].hdr.sequence);
 	close(qfd);
-	ASSERT_OK(vi_replace(self->fd, self->stdev_id, self->ioas_id));
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, self->ioas_id, NULL));
 }
 
 TEST_F(viommu, veventq_outlives_iommufd)
