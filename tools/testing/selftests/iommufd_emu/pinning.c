@@ -204,4 +204,32 @@ TEST_F(pinning, access_replace_ioas_errors)
 	close(access_fd);
 }
 
+/*
+ * A pinning access needs page-aligned mappings: moving it to an IOAS that
+ * maps memory at an IOVA inside a page is refused, and it stays put.
+ */
+TEST_F(pinning, access_replace_ioas_unaligned)
+{
+	__u8 *buf = emu_alloc_buffer(2 * PAGE_SIZE, PAGE_SIZE);
+	__u64 iova = (1UL << 24) + PAGE_SIZE / 2;
+	__u32 other_ioas;
+	__u8 out;
+	int access_fd;
+
+	ASSERT_NE(NULL, buf);
+	test_ioctl_ioas_alloc(&other_ioas);
+	test_ioctl_ioas_map(other_ioas, MAP_FIXED_RW, buf + PAGE_SIZE / 2,
+			    PAGE_SIZE, &iova);
+	test_create_access(self->ioas_id, &access_fd);
+	EXPECT_ERR(EADDRINUSE, pin_replace_ioas(self->fd, access_fd,
+						other_ioas));
+	/* Still on the first IOAS: nothing is mapped there */
+	EXPECT_ERR(ENOENT, emu_test_access_rw(self->fd, access_fd, iova, &out,
+					      1, false));
+	test_err_destroy(EBUSY, self->ioas_id);
+	test_ioctl_destroy(other_ioas);
+	close(access_fd);
+	emu_free_buffer(buf, 2 * PAGE_SIZE);
+}
+
 TEST_HARNESS_MAIN
