@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The software IOTLB of the emulated IOMMUs; see iotlb.h.
+ *
+ * Lookups hash (tag, space, base of the page or block); a lookup tries each
+ * size the instance can cache, smallest first. Flushes are rare next to
+ * lookups and the cache is small, so they scan the LRU list.
+ */
+#include <linux/bits.h>
+#include <linux/hash.h>
+#include <linux/slab.h>
+
+#include "iotlb.h"
+
+struct emu_iotlb_entry {
+	struct hlist_node hnode;
+	struct list_head lru;
+	u32 tag;
+	u32 space;
+	u64 iova;
+	u64 size;
+	phys_addr_t pa;
+	u32 perm;
+};
+
+static u32 emu_iotlb_hash(u32 tag, u32 space, u64 base)
+{
+	return hash_64(base ^ ((u64)tag << 32) ^ space, EMU_IOTLB_HASH_BITS);
+}
+
+/**
+ * emu_iotlb_init() - set up an empty cache
+ * @tlb: the cache
+ * @max: how many entries it may hold
+ * @sizes: bit N set when pages or blocks of 2^N bytes can be cached
+ */
+void emu_iotlb_init(struct emu_iotlb *tlb, unsigned int max, u64 sizes)
+{
+	spin_lock_init(&tlb->lock);
+	hash_init(tlb->hash);
+	INIT_LIST_HEAD(&tlb->lru);
+	tlb->nr = 0;
+	tlb->max = max;
+	tlb->sizes = sizes;
+	tlb->hits = 0;
+	tlb->misses = 0;
+}
+
+static void emu_iotlb_drop(struct emu_iotlb *tlb, struct emu_iotlb_entry *e)
+{
+	hash_del(&e->hnode);
+	list_del(&e->lru);
+	tlb->nr--;
+	kfree(e);
+}
+
+static struct emu_iotlb_entry *emu_iotlb_find(struct emu_iotlb *tlb, u32 tag,
+					      u32 space, u64 base, u64 size)
+{
+	struct emu_iotlb_entry *e;
+
+	hash_for_each_possible(tlb->hash, e, hnode,
+			       emu_iotlb_hash(tag, space, base)) {
+		if (e->tag == tag && e->space == space && e->iova == base &&
+		    e->size == size)
+			return e;
+	}
+	return NULL;
+}
+
+/**
+ * emu_iotlb_destroy() - drop every entry
+ * @tlb: the cache; nobody uses it any more
+ */
+void emu_iotlb_destroy(struct emu_iotlb *tlb)
+{
+	struct emu_iotlb_entry *e, *next;
+
+	list_for_each_entry_safe(e, next, &tlb->lru, lru)
+		emu_iotlb_drop(tlb, e);
+}
+
+/**
+ * emu_iotlb_lookup() - a cached translation of one input address
+ * @tlb: the cache
+ * @tag: translation regime (VMID, domain ID)
+ * @space: address space in it (ASID, PASID)
+ * @iova: the input address
+ * @hit: filled in on a hit
+ *
+ * Context: any; does not sleep.
+ * Return: true on a hit.
+ */
+bool emu_iotlb_lookup(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
+		      struct emu_iotlb_hit *hit)
+{
+	struct emu_iotlb_entry *e = NULL;
+	unsigned long flags;
+	unsigned int shift;
+
+	spin_lock_irqsave(&tlb->lock, flags);
+	for_each_set_bit(shift, (unsigned long *)&tlb->sizes, 64) {
+		u64 size = BIT_ULL(shift);
+
+		e = emu_iotlb_find(tlb, tag, space, iova & ~(size - 1), size);
+		if (e)
+			break;
+	}
+	if (e) {
+		hit->pa = e->pa + (iova - e->iova);
+		hit->size = e->size;
+		hit->perm = e->perm;
+		tlb->hits++;
+	} else {
+		tlb->misses++;
+	}
+	spin_unlock_irqrestore(&tlb->lock, flags);
+	return e;
+}
+
+/**
+ * emu_iotlb_insert() - cache the result of a walk
+ * @tlb: the cache
+ * @tag: translation regime
+ * @space: address space in it
+ * @iova: any input address inside the page or block
+ * @size: size of the page or block; must be one of the cache's sizes
+ * @pa: the output address of @iova
+ * @perm: permission bits to cache with it
+ *
+ * Context: any; does not sleep. Silently caches nothing when memory is
+ * short or @size is not cacheable.
+ */
+void emu_iotlb_insert(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
+		      u64 size, phys_addr_t pa, u32 perm)
+{
+	u64 base = iova & ~(size - 1);
+	struct emu_iotlb_entry *e;
+	unsigned long flags;
+
+	if (!size || (size & (size - 1)) || !(tlb->sizes & size) || !tlb->max)
+		return;
+	spin_lock_irqsave(&tlb->lock, flags);
+	e = emu_iotlb_find(tlb, tag, space, base, size);
+	if (!e) {
+		if (tlb->nr >= tlb->max)
+			emu_iotlb_drop(tlb, list_first_entry(&tlb->lru,
+							     struct emu_iotlb_entry,
+							     lru));
+		e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
+		if (!e)
+			goto out_unlock;
+		e->tag = tag;
+		e->space = space;
+		e->iova = base;
+		e->size = size;
+		hash_add(tlb->hash, &e->hnode, emu_iotlb_hash(tag, space, base));
+		tlb->nr++;
+	} else {
+		list_del(&e->lru);
+	}
+	list_add_tail(&e->lru, &tlb->lru);
+	e->pa = pa - (iova - base);
+	e->perm = perm;
+out_unlock:
+	spin_unlock_irqrestore(&tlb->lock, flags);
+}
+
+/**
+ * emu_iotlb_flush() - drop the entries of a tag that overlap a range
+ * @tlb: the cache
+ * @tag: translation regime
+ * @space: address space, or EMU_IOTLB_ANY_SPACE for all of @tag's
+ * @first: first input address of the range
+ * @last: last input address of the range (inclusive)
+ *
+ * An entry for a block is dropped whole when any part of it overlaps.
+ */
+void emu_iotlb_flush(struct emu_iotlb *tlb, u32 tag, u32 space, u64 first,
+		     u64 last)
+{
+	struct emu_iotlb_entry *e, *next;
+	unsigned long flags;
+
+	spin_lock_irqsave(&tlb->lock, flags);
+	list_for_each_entry_safe(e, next, &tlb->lru, lru) {
+		if (e->tag != tag ||
+		    (space != EMU_IOTLB_ANY_SPACE && e->space != space))
+			continue;
+		if (e->iova > last || e->iova + (e->size - 1) < first)
+			continue;
+		emu_iotlb_drop(tlb, e);
+	}
+	spin_unlock_irqrestore(&tlb->lock, flags);
+}
+
+/**
+ * emu_iotlb_flush_tag() - drop every entry of a translation regime
+ * @tlb: the cache
+ * @tag: the regime (e.g. the VMID whose stage 2 changed)
+ */
+void emu_iotlb_flush_tag(struct emu_iotlb *tlb, u32 tag)
+{
+	emu_iotlb_flush(tlb, tag, EMU_IOTLB_ANY_SPACE, 0, U64_MAX);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A software IOTLB shared by the emulated IOMMUs.
+ *
+ * Real IOMMUs cache the result of a table walk and keep using it after the
+ * tables change, until software invalidates it. The emulated ones do the
+ * same with this cache, so that a VMM which forgets to forward an
+ * invalidation sees stale translations, as it would on hardware.
+ *
+ * An entry is tagged the way hardware tags it: a translation regime (@tag:
+ * the SMMUv3 VMID, the VT-d domain ID) and an address space inside it
+ * (@space: the SMMUv3 ASID, the VT-d PASID), plus the input page or block it
+ * covers. What an entry holds is the final output (host physical) address,
+ * both stages combined, and the permissions the walk granted.
+ *
+ * Entries point at pinned pages. Whoever unpins a page must first drop every
+ * entry that can lead to it (a stage-2 unmap flushes the whole @tag), as a
+ * hardware driver flushes the IOTLB before freeing memory.
+ *
+ * The cache never sleeps and never fails: it is bounded, evicts the oldest
+ * entry when full, and an entry that cannot be allocated is simply not
+ * cached (a miss only costs a walk).
+ */
+#ifndef EMU_IOTLB_H
+#define EMU_IOTLB_H
+
+#include <linux/hashtable.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/* Matches every @space of a tag in emu_iotlb_flush() */
+#define EMU_IOTLB_ANY_SPACE	U32_MAX
+
+/* Number of hash buckets, log2 */
+#define EMU_IOTLB_HASH_BITS	8
+
+/**
+ * struct emu_iotlb - one instance's translation cache
+ * @lock: guards everything below; taken from DMA paths, never sleeps
+ * @hash: entries by (tag, space, input page)
+ * @lru: entries, oldest first, for eviction
+ * @nr: number of entries
+ * @max: bound on @nr
+ * @sizes: the page and block sizes entries may have (bit N: 2^N bytes)
+ * @hits: lookups that found an entry (for debugfs and benchmarks)
+ * @misses: lookups that did not
+ */
+struct emu_iotlb {
+	spinlock_t lock;	/* see above */
+	DECLARE_HASHTABLE(hash, EMU_IOTLB_HASH_BITS);
+	struct list_head lru;
+	unsigned int nr;
+	unsigned int max;
+	u64 sizes;
+	u64 hits;
+	u64 misses;
+};
+
+/**
+ * struct emu_iotlb_hit - what a lookup found
+ * @pa: the output address of the looked-up input address (offset included)
+ * @size: size of the cached page or block
+ * @perm: the permission bits cached with it (the caller's encoding)
+ */
+struct emu_iotlb_hit {
+	phys_addr_t pa;
+	u64 size;
+	u32 perm;
+};
+
+void emu_iotlb_init(struct emu_iotlb *tlb, unsigned int max, u64 sizes);
+void emu_iotlb_destroy(struct emu_iotlb *tlb);
+bool emu_iotlb_lookup(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
+		      struct emu_iotlb_hit *hit);
+void emu_iotlb_insert(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
+		      u64 size, phys_addr_t pa, u32 perm);
+void emu_iotlb_flush(struct emu_iotlb *tlb, u32 tag, u32 space, u64 first,
+		     u64 last);
+void emu_iotlb_flush_tag(struct emu_iotlb *tlb, u32 tag);
+
+#endif /* EMU_IOTLB_H */
