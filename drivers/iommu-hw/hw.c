@@ -193,25 +193,6 @@ struct emu_hw_dev {
 	struct xarray domains;
 };
 
-/**
- * struct emu_hw_domain - a paging domain on one of the shared formats
- * @domain: what the IOMMU core sees
- * @pt: the page table
- * @wcfg: how the emulated hardware walks @pt
- * @pt_lock: serialises map, unmap and reclaim of @pt (walks need no lock)
- */
-struct emu_hw_domain {
-	struct emu_domain domain;
-	struct emu_pgtable *pt;
-	struct emu_pt_walk_cfg wcfg;
-	struct mutex pt_lock;	/* see above */
-};
-
-static struct emu_hw_domain *to_emu_hw_domain(struct emu_domain *domain)
-{
-	return container_of(domain, struct emu_hw_domain, domain);
-}
-
 static void emu_hw_dev_put_if_empty(struct emu_dev *dev)
 {
 	struct emu_hw_dev *hdev = dev->iommu_priv;
@@ -455,6 +436,9 @@ static size_t emu_hw_paging_unmap(struct emu_domain *domain,
 	unmapped = emu_pgtable_unmap(hdom->pt, iova, size);
 	emu_pgtable_reclaim(hdom->pt);
 	mutex_unlock(&hdom->pt_lock);
+	/* Before the core unpins the pages: no cached translation may outlive them */
+	if (unmapped && hdom->unmap_notify)
+		hdom->unmap_notify(hdom, iova, unmapped);
 	return unmapped;
 }
 
@@ -504,6 +488,19 @@ static void emu_hw_paging_free(struct emu_domain *domain)
 	emu_pgtable_free(hdom->pt);
 	mutex_destroy(&hdom->pt_lock);
 	kfree(hdom);
+}
+
+static const struct emu_domain_ops emu_hw_paging_ops;
+
+/**
+ * emu_hw_is_paging_domain() - is @domain one of emu_hw_domain_alloc_paging()'s?
+ * @domain: any domain
+ *
+ * Return: true when to_emu_hw_domain() may be used on it.
+ */
+bool emu_hw_is_paging_domain(struct emu_domain *domain)
+{
+	return domain->ops == &emu_hw_paging_ops;
 }
 
 static const struct emu_domain_ops emu_hw_paging_ops = {

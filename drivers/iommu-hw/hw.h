@@ -11,6 +11,7 @@
 #define EMU_HW_H
 
 #include <linux/container_of.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 
 #include "../iommu/emu_iommu.h"
@@ -138,7 +139,39 @@ static inline const struct emu_hw_caps *emu_hw_dev_caps(struct emu_dev *dev)
 	return &to_emu_hw_iommu(dev->iommu)->caps;
 }
 
+/**
+ * struct emu_hw_domain - a paging domain on one of the shared formats
+ * @domain: what the IOMMU core sees
+ * @pt: the page table
+ * @wcfg: how the emulated hardware walks @pt (a nested walk uses it for
+ *	  the second stage)
+ * @pt_lock: serialises map, unmap and reclaim of @pt (walks need no lock)
+ * @hw_id: free for the driver: the tag its caches use for the domain (the
+ *	   SMMUv3 VMID or ASID, the VT-d domain ID)
+ * @unmap_notify: optional, set by the driver: called after each unmap with
+ *		  the domain's dma_lock held for write, before the unmapped
+ *		  pages are released, so that cached translations leading to
+ *		  them can be dropped
+ * @drv_priv: free for the driver
+ */
+struct emu_hw_domain {
+	struct emu_domain domain;
+	struct emu_pgtable *pt;
+	struct emu_pt_walk_cfg wcfg;
+	struct mutex pt_lock;	/* see above */
+	u32 hw_id;
+	void (*unmap_notify)(struct emu_hw_domain *hdom, unsigned long iova,
+			     size_t size);
+	void *drv_priv;
+};
+
+static inline struct emu_hw_domain *to_emu_hw_domain(struct emu_domain *domain)
+{
+	return container_of(domain, struct emu_hw_domain, domain);
+}
+
 struct emu_domain *emu_hw_domain_alloc_paging(const struct emu_pgtable_cfg *cfg);
+bool emu_hw_is_paging_domain(struct emu_domain *domain);
 struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid);
 
 #endif /* EMU_HW_H */
