@@ -241,20 +241,32 @@ static inline int sm_hw_info(int fd, __u32 dev_id,
 	return rc;
 }
 
-/* A stage-2 nesting parent HWPT over @ioas */
-static inline int sm_s2_alloc(int fd, __u32 dev_id, __u32 ioas, __u32 *id)
+/* IOMMU_HWPT_ALLOC with every field chosen by the caller */
+static inline int sm_hwpt_alloc(int fd, __u32 dev_id, __u32 pt_id,
+				__u32 flags, __u32 data_type, const void *data,
+				__u32 data_len, __u32 *id)
 {
 	struct iommu_hwpt_alloc cmd = {
 		.size = sizeof(cmd),
-		.flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
+		.flags = flags,
 		.dev_id = dev_id,
-		.pt_id = ioas,
+		.pt_id = pt_id,
+		.data_type = data_type,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)data,
 	};
 	int rc = emu_ioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
 
 	if (!rc && id)
 		*id = cmd.out_hwpt_id;
 	return rc;
+}
+
+/* A stage-2 nesting parent HWPT over @ioas */
+static inline int sm_s2_alloc(int fd, __u32 dev_id, __u32 ioas, __u32 *id)
+{
+	return sm_hwpt_alloc(fd, dev_id, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT,
+			     IOMMU_HWPT_DATA_NONE, NULL, 0, id);
 }
 
 /* A nested HWPT on vIOMMU @viommu from the vSTE @ste, with HWPT @flags */
@@ -265,20 +277,10 @@ static inline int sm_nested_alloc_flags(int fd, __u32 dev_id, __u32 viommu,
 	struct iommu_hwpt_arm_smmuv3 data = {
 		.ste = { htole64(ste[0]), htole64(ste[1]) },
 	};
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.dev_id = dev_id,
-		.pt_id = viommu,
-		.data_type = IOMMU_HWPT_DATA_ARM_SMMUV3,
-		.data_len = sizeof(data),
-		.data_uptr = (uintptr_t)&data,
-	};
-	int rc = emu_ioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
 
-	if (!rc && id)
-		*id = cmd.out_hwpt_id;
-	return rc;
+	return sm_hwpt_alloc(fd, dev_id, viommu, flags,
+			     IOMMU_HWPT_DATA_ARM_SMMUV3, &data, sizeof(data),
+			     id);
 }
 
 static inline int sm_nested_alloc(int fd, __u32 dev_id, __u32 viommu,
