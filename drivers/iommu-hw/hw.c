@@ -111,6 +111,22 @@ int emu_hw_check_cap(const char *type, enum emu_hw_cap cap, u32 value,
 			return -EINVAL;
 		}
 		return 0;
+	case EMU_HW_CAP_ASID_BITS:
+	case EMU_HW_CAP_VMID_BITS:
+		if (drv->id_widths ? !emu_hw_width_ok(drv->id_widths, value) :
+				     value != 0) {
+			*reason = drv->id_help ?:
+				  "only smmuv3 has ASIDs and VMIDs";
+			return -EINVAL;
+		}
+		return 0;
+	case EMU_HW_CAP_ATS:
+	case EMU_HW_CAP_RIL:
+		if (!drv->smmu_features && value) {
+			*reason = "only smmuv3 has this capability";
+			return -EINVAL;
+		}
+		fallthrough;
 	case EMU_HW_CAP_STAGE1:
 	case EMU_HW_CAP_STAGE2:
 	case EMU_HW_CAP_NESTING:
@@ -143,6 +159,16 @@ int emu_hw_check_caps(const char *type, const struct emu_hw_caps *caps,
 	if (!rc)
 		rc = emu_hw_check_cap(type, EMU_HW_CAP_PASID_BITS,
 				      caps->pasid_bits, reason);
+	if (!rc)
+		rc = emu_hw_check_cap(type, EMU_HW_CAP_ASID_BITS,
+				      caps->asid_bits, reason);
+	if (!rc)
+		rc = emu_hw_check_cap(type, EMU_HW_CAP_VMID_BITS,
+				      caps->vmid_bits, reason);
+	if (!rc)
+		rc = emu_hw_check_cap(type, EMU_HW_CAP_ATS, caps->ats, reason);
+	if (!rc)
+		rc = emu_hw_check_cap(type, EMU_HW_CAP_RIL, caps->ril, reason);
 	if (rc)
 		return rc;
 	if (!caps->stage1 && !caps->stage2) {
@@ -220,6 +246,51 @@ struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid)
 	return hdev ? xa_load(&hdev->domains, pasid) : NULL;
 }
 
+/**
+ * emu_hw_dev_pasids_in_use() - does @dev translate any PASID?
+ * @dev: the device
+ *
+ * Context: the caller holds the lock of @dev's group.
+ * Return: true when a PASID other than EMU_NO_PASID uses a paging domain.
+ */
+bool emu_hw_dev_pasids_in_use(struct emu_dev *dev)
+{
+	struct emu_hw_dev *hdev = dev->iommu_priv;
+	unsigned long index = EMU_NO_PASID;
+
+	return hdev && xa_find_after(&hdev->domains, &index, ULONG_MAX,
+				     XA_PRESENT);
+}
+
+/**
+ * emu_hw_dev_forget() - drop the record of @dev's paging domain on @pasid
+ * @dev: the device
+ * @pasid: the PASID, or EMU_NO_PASID
+ *
+ * For a driver's own domain's attach_commit: @dev no longer uses the
+ * shared paging domain it had there. Never fails.
+ *
+ * Context: the caller holds the lock of @dev's group.
+ */
+void emu_hw_dev_forget(struct emu_dev *dev, u32 pasid)
+{
+	struct emu_hw_dev *hdev = dev->iommu_priv;
+
+	if (!hdev)
+		return;
+	xa_erase(&hdev->domains, pasid);
+	emu_hw_dev_put_if_empty(dev);
+}
+
+static void emu_hw_dev_attached(struct emu_dev *dev, u32 pasid,
+				struct emu_domain *domain)
+{
+	const struct emu_hw_driver *drv = to_emu_hw_iommu(dev->iommu)->drv;
+
+	if (drv->dev_attached)
+		drv->dev_attached(dev, pasid, domain);
+}
+
 static int emu_hw_blocked_prepare(struct emu_domain *domain,
 				  struct emu_dev *dev, u32 pasid, void **cookie)
 {
@@ -231,12 +302,8 @@ static int emu_hw_blocked_prepare(struct emu_domain *domain,
 static void emu_hw_blocked_commit(struct emu_domain *domain,
 				  struct emu_dev *dev, u32 pasid, void *cookie)
 {
-	struct emu_hw_dev *hdev = dev->iommu_priv;
-
-	if (!hdev)
-		return;
-	xa_erase(&hdev->domains, pasid);
-	emu_hw_dev_put_if_empty(dev);
+	emu_hw_dev_forget(dev, pasid);
+	emu_hw_dev_attached(dev, pasid, domain);
 }
 
 static void emu_hw_blocked_abort(struct emu_domain *domain,
@@ -384,6 +451,7 @@ static void emu_hw_paging_commit(struct emu_domain *domain,
 	/* The slot exists (reserved or in use): the store allocates nothing */
 	WARN_ON(xa_is_err(xa_store(&hdev->domains, pasid, domain,
 				   GFP_NOWAIT)));
+	emu_hw_dev_attached(dev, pasid, domain);
 }
 
 static void emu_hw_paging_abort(struct emu_domain *domain,
@@ -485,6 +553,8 @@ static void emu_hw_paging_free(struct emu_domain *domain)
 {
 	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
 
+	if (hdom->release)
+		hdom->release(hdom);
 	emu_pgtable_free(hdom->pt);
 	mutex_destroy(&hdom->pt_lock);
 	kfree(hdom);

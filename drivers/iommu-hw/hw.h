@@ -30,6 +30,10 @@
  * @stage2: second-stage (SMMUv3 stage 2, VT-d second-stage) translation
  * @nesting: both stages combined for one device; needs @stage1 and @stage2
  * @pasid_bits: PASID width (SMMUv3: SubstreamID bits); 0 for none
+ * @asid_bits: SMMUv3: ASID width, 8 or 16; 0 on types without ASIDs
+ * @vmid_bits: SMMUv3: VMID width, 8 or 16; 0 on types without VMIDs
+ * @ats: SMMUv3: the instance supports ATS (and so ATC invalidations)
+ * @ril: SMMUv3: range invalidations (SMMUv3.2 RIL)
  */
 struct emu_hw_caps {
 	u32 ias;
@@ -38,6 +42,10 @@ struct emu_hw_caps {
 	bool stage2;
 	bool nesting;
 	u32 pasid_bits;
+	u32 asid_bits;
+	u32 vmid_bits;
+	bool ats;
+	bool ril;
 };
 
 /**
@@ -48,6 +56,10 @@ struct emu_hw_caps {
  * @EMU_HW_CAP_STAGE2: &emu_hw_caps.stage2
  * @EMU_HW_CAP_NESTING: &emu_hw_caps.nesting
  * @EMU_HW_CAP_PASID_BITS: &emu_hw_caps.pasid_bits
+ * @EMU_HW_CAP_ASID_BITS: &emu_hw_caps.asid_bits
+ * @EMU_HW_CAP_VMID_BITS: &emu_hw_caps.vmid_bits
+ * @EMU_HW_CAP_ATS: &emu_hw_caps.ats
+ * @EMU_HW_CAP_RIL: &emu_hw_caps.ril
  */
 enum emu_hw_cap {
 	EMU_HW_CAP_IAS,
@@ -56,6 +68,10 @@ enum emu_hw_cap {
 	EMU_HW_CAP_STAGE2,
 	EMU_HW_CAP_NESTING,
 	EMU_HW_CAP_PASID_BITS,
+	EMU_HW_CAP_ASID_BITS,
+	EMU_HW_CAP_VMID_BITS,
+	EMU_HW_CAP_ATS,
+	EMU_HW_CAP_RIL,
 };
 
 int emu_hw_default_caps(const char *type, struct emu_hw_caps *caps);
@@ -96,11 +112,16 @@ struct emu_hw_iommu {
  * @ias_widths: bit N set: an input address width of N bits is supported
  * @oas_widths: bit N set: an output address width of N bits is supported
  * @max_pasid_bits: widest PASID (SubstreamID) the type can have
+ * @id_widths: bit N set: ASIDs and VMIDs of N bits are supported; 0 for a
+ *	       type without them (only 0 is accepted then)
+ * @smmu_features: the type has the SMMUv3 ats and ril capabilities (else
+ *		   only 0 is accepted for them)
  * @max_dev_id: largest device ID (StreamID, requester ID) on an instance
  * @ias_help: one line naming the supported input widths, for refusals
  * @oas_help: one line naming the supported output widths, for refusals
  * @pasid_help: one line naming the supported PASID widths, for refusals
  * @dev_id_help: one line naming the supported device IDs, for refusals
+ * @id_help: one line naming the supported ASID/VMID widths, for refusals
  * @ops: the instance operations given to the IOMMU core
  * @alloc: optional; a new instance embedding struct emu_hw_iommu, or NULL
  *	   when out of memory. Without it hw.c allocates a bare
@@ -108,6 +129,9 @@ struct emu_hw_iommu {
  *	   domain, caps) and registers it.
  * @free: release what @alloc returned, after it was unregistered; required
  *	  with @alloc
+ * @dev_attached: optional: the shared blocking or paging @domain is now
+ *		  what @dev uses on @pasid (called from their attach_commit,
+ *		  group lock held, DMA excluded); must not fail
  */
 struct emu_hw_driver {
 	const char *type;
@@ -115,14 +139,19 @@ struct emu_hw_driver {
 	u64 ias_widths;
 	u64 oas_widths;
 	u32 max_pasid_bits;
+	u64 id_widths;
+	bool smmu_features;
 	u32 max_dev_id;
 	const char *ias_help;
 	const char *oas_help;
 	const char *pasid_help;
 	const char *dev_id_help;
+	const char *id_help;
 	const struct emu_iommu_ops *ops;
 	struct emu_hw_iommu *(*alloc)(const struct emu_hw_caps *caps);
 	void (*free)(struct emu_hw_iommu *hw);
+	void (*dev_attached)(struct emu_dev *dev, u32 pasid,
+			     struct emu_domain *domain);
 };
 
 extern const struct emu_hw_driver emu_smmuv3_driver;
@@ -152,6 +181,8 @@ static inline const struct emu_hw_caps *emu_hw_dev_caps(struct emu_dev *dev)
  *		  the domain's dma_lock held for write, before the unmapped
  *		  pages are released, so that cached translations leading to
  *		  them can be dropped
+ * @release: optional, set by the driver: called when the domain is freed,
+ *	     before its tables go, to release @hw_id and @drv_priv
  * @drv_priv: free for the driver
  */
 struct emu_hw_domain {
@@ -162,6 +193,7 @@ struct emu_hw_domain {
 	u32 hw_id;
 	void (*unmap_notify)(struct emu_hw_domain *hdom, unsigned long iova,
 			     size_t size);
+	void (*release)(struct emu_hw_domain *hdom);
 	void *drv_priv;
 };
 
@@ -173,5 +205,7 @@ static inline struct emu_hw_domain *to_emu_hw_domain(struct emu_domain *domain)
 struct emu_domain *emu_hw_domain_alloc_paging(const struct emu_pgtable_cfg *cfg);
 bool emu_hw_is_paging_domain(struct emu_domain *domain);
 struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid);
+bool emu_hw_dev_pasids_in_use(struct emu_dev *dev);
+void emu_hw_dev_forget(struct emu_dev *dev, u32 pasid);
 
 #endif /* EMU_HW_H */

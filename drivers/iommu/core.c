@@ -139,6 +139,12 @@ int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 	INIT_LIST_HEAD(&dev->iopf_partial);
 	atomic_set(&dev->iopf_pending, 0);
 
+	if (dev->iommu->ops->probe_dev) {
+		rc = dev->iommu->ops->probe_dev(dev);
+		if (rc)
+			return rc;
+	}
+
 	mutex_lock(&emu_core_lock);
 	if (group_tag) {
 		list_for_each_entry(iter, &emu_groups, node) {
@@ -171,6 +177,8 @@ int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 		emu_group_free(group);
 out_unlock:
 	mutex_unlock(&emu_core_lock);
+	if (rc && dev->iommu->ops->release_dev)
+		dev->iommu->ops->release_dev(dev);
 	return rc;
 }
 
@@ -198,6 +206,8 @@ void emu_dev_remove(struct emu_dev *dev)
 		emu_group_free(group);
 	dev->group = NULL;
 	mutex_unlock(&emu_core_lock);
+	if (dev->iommu->ops->release_dev)
+		dev->iommu->ops->release_dev(dev);
 }
 
 /**
@@ -494,6 +504,20 @@ static void emu_dma_copy(phys_addr_t pa, void *buf, size_t len, bool write)
 		memcpy_from_page(buf, page, offset_in_page(pa), len);
 }
 
+/*
+ * Where a DMA on @pasid goes: its own attachment, or with a user-owned
+ * PASID table the nested domain on the RID, whose tables hold the PASIDs.
+ */
+static struct emu_domain *emu_dma_domain(struct emu_group *group, u32 pasid)
+{
+	struct emu_domain *domain = xa_load(&group->domains, pasid);
+
+	if (domain || pasid == EMU_NO_PASID || !group->iommu->user_pasid_table)
+		return domain;
+	domain = xa_load(&group->domains, EMU_NO_PASID);
+	return domain && domain->type == EMU_DOMAIN_NESTED ? domain : NULL;
+}
+
 /**
  * emu_dev_dma() - a DMA of @dev, translated as the hardware would
  * @dev: the device
@@ -528,7 +552,7 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 		int rc = -EIO;
 
 		down_read(&group->dma_lock);
-		domain = xa_load(&group->domains, pasid);
+		domain = emu_dma_domain(group, pasid);
 		if (domain && domain->ops->translate) {
 			down_read(&domain->dma_lock);
 			rc = domain->ops->translate(domain, dev, pasid, iova,

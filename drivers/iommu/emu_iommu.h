@@ -312,6 +312,10 @@ struct emu_domain {
  *		places it. Return 0, or -ENOENT when there is none.
  * @page_response: tell @dev's hardware how the page request group that
  *		   closed with @last was answered; optional
+ * @probe_dev: optional: set up the driver's per-device state before @dev
+ *	       joins its group (so before its first attach); may sleep
+ * @release_dev: optional: undo @probe_dev once @dev left its group, every
+ *		 PASID blocked
  */
 struct emu_iommu_ops {
 	struct emu_domain *(*domain_alloc_paging)(struct emu_dev *dev,
@@ -332,6 +336,8 @@ struct emu_iommu_ops {
 	void (*page_response)(struct emu_dev *dev,
 			      const struct emu_page_request *last,
 			      enum emu_page_response code);
+	int (*probe_dev)(struct emu_dev *dev);
+	void (*release_dev)(struct emu_dev *dev);
 };
 
 /**
@@ -341,8 +347,14 @@ struct emu_iommu_ops {
  * @blocked_domain: the instance's blocking domain, provided by the driver
  * @max_pasid_log2: PASID width the instance supports (0: none)
  * @user_pasid_table: the PASID table belongs to the nested domain on the
- *		      RID: a page request with a PASID that has no
+ *		      RID: a page request or a DMA with a PASID that has no
  *		      attachment of its own goes to a nested domain there
+ * @hold: optional, set by whoever created the instance (the platform):
+ *	  keep the instance from being removed until @release; may sleep,
+ *	  returns 0 or an errno (the instance is going away). Objects that
+ *	  outlive the devices behind the instance (vIOMMUs) use it.
+ * @release: undo one @hold; never sleeps
+ * @holder_priv: for @hold and @release
  * @node: entry in the list of instances (core.c)
  */
 struct emu_iommu {
@@ -351,6 +363,9 @@ struct emu_iommu {
 	struct emu_domain *blocked_domain;
 	unsigned int max_pasid_log2;
 	bool user_pasid_table;
+	int (*hold)(struct emu_iommu *iommu);
+	void (*release)(struct emu_iommu *iommu);
+	void *holder_priv;
 	struct list_head node;
 };
 

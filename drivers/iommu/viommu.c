@@ -49,9 +49,12 @@ bool emu_viommu_supported(struct emu_dev *dev, u32 type)
  * @host: the owner's services
  * @host_priv: the owner's cookie, for @host
  *
+ * The vIOMMU holds the instance (emu_iommu::hold) until emu_viommu_free(),
+ * so it outlives @dev.
+ *
  * Return: the vIOMMU, or an ERR_PTR: -EOPNOTSUPP when the driver has no
  * vIOMMU of @type, -EINVAL when @parent is not a nesting parent of the
- * instance, -ENOMEM, or the driver's refusal.
+ * instance, -ENOMEM, the holder's refusal, or the driver's refusal.
  */
 struct emu_viommu *emu_viommu_alloc(struct emu_dev *dev,
 				    struct emu_domain *parent, u32 type,
@@ -73,9 +76,17 @@ struct emu_viommu *emu_viommu_alloc(struct emu_dev *dev,
 	    !(parent->flags & EMU_DOMAIN_NEST_PARENT))
 		return ERR_PTR(-EINVAL);
 
+	/* The vIOMMU, not the device it was allocated with, keeps the instance */
+	if (dev->iommu->hold) {
+		rc = dev->iommu->hold(dev->iommu);
+		if (rc)
+			return ERR_PTR(rc);
+	}
 	viommu = kzalloc(size, GFP_KERNEL_ACCOUNT);
-	if (!viommu)
-		return ERR_PTR(-ENOMEM);
+	if (!viommu) {
+		rc = -ENOMEM;
+		goto out_release;
+	}
 	viommu->iommu = dev->iommu;
 	viommu->parent = parent;
 	viommu->type = type;
@@ -97,6 +108,9 @@ struct emu_viommu *emu_viommu_alloc(struct emu_dev *dev,
 out_free:
 	xa_destroy(&viommu->vdevs);
 	kfree(viommu);
+out_release:
+	if (dev->iommu->release)
+		dev->iommu->release(dev->iommu);
 	return ERR_PTR(rc);
 }
 
@@ -107,11 +121,16 @@ out_free:
  */
 void emu_viommu_free(struct emu_viommu *viommu)
 {
+	struct emu_iommu *iommu = viommu->iommu;
+
 	if (viommu->ops->destroy)
 		viommu->ops->destroy(viommu);
 	WARN_ON(!xa_empty(&viommu->vdevs));
 	xa_destroy(&viommu->vdevs);
 	kfree(viommu);
+	/* Last: the instance may go away now */
+	if (iommu->release)
+		iommu->release(iommu);
 }
 
 /**

@@ -158,6 +158,10 @@ static const struct emu_plat_cap_attr {
 	{ "stage2", EMU_HW_CAP_STAGE2, true },
 	{ "nesting", EMU_HW_CAP_NESTING, true },
 	{ "pasid_bits", EMU_HW_CAP_PASID_BITS, false },
+	{ "asid_bits", EMU_HW_CAP_ASID_BITS, false },
+	{ "vmid_bits", EMU_HW_CAP_VMID_BITS, false },
+	{ "ats", EMU_HW_CAP_ATS, true },
+	{ "ril", EMU_HW_CAP_RIL, true },
 };
 
 static const struct emu_plat_cap_attr *emu_plat_cap_attr(const char *name)
@@ -188,6 +192,14 @@ static u32 emu_plat_cap_get(const struct emu_hw_caps *caps,
 		return caps->nesting;
 	case EMU_HW_CAP_PASID_BITS:
 		return caps->pasid_bits;
+	case EMU_HW_CAP_ASID_BITS:
+		return caps->asid_bits;
+	case EMU_HW_CAP_VMID_BITS:
+		return caps->vmid_bits;
+	case EMU_HW_CAP_ATS:
+		return caps->ats;
+	case EMU_HW_CAP_RIL:
+		return caps->ril;
 	}
 	return 0;
 }
@@ -213,6 +225,18 @@ static void emu_plat_cap_set(struct emu_hw_caps *caps, enum emu_hw_cap cap,
 		break;
 	case EMU_HW_CAP_PASID_BITS:
 		caps->pasid_bits = value;
+		break;
+	case EMU_HW_CAP_ASID_BITS:
+		caps->asid_bits = value;
+		break;
+	case EMU_HW_CAP_VMID_BITS:
+		caps->vmid_bits = value;
+		break;
+	case EMU_HW_CAP_ATS:
+		caps->ats = value;
+		break;
+	case EMU_HW_CAP_RIL:
+		caps->ril = value;
 		break;
 	}
 }
@@ -294,6 +318,39 @@ EMU_PLAT_IOMMU_CAP(stage1);
 EMU_PLAT_IOMMU_CAP(stage2);
 EMU_PLAT_IOMMU_CAP(nesting);
 EMU_PLAT_IOMMU_CAP(pasid_bits);
+EMU_PLAT_IOMMU_CAP(asid_bits);
+EMU_PLAT_IOMMU_CAP(vmid_bits);
+EMU_PLAT_IOMMU_CAP(ats);
+EMU_PLAT_IOMMU_CAP(ril);
+
+/*
+ * A vIOMMU holds the instance for as long as it exists, whatever happens to
+ * the devices: a configfs dependency makes rmdir fail (EBUSY) and the count
+ * makes disabling fail. Called from iommufd ioctls and object destruction,
+ * without emu_plat_lock: an unbind may hold that lock while it waits for
+ * the very ioctl that takes a hold. A hold is only taken through a device
+ * bound to iommufd, so the instance is enabled and cannot be disabled
+ * meanwhile (its devices depend on it).
+ */
+static int emu_plat_iommu_hold(struct emu_iommu *hw)
+{
+	struct emu_plat_iommu *iommu = hw->holder_priv;
+	int rc;
+
+	rc = configfs_depend_item(&emu_plat_subsys, &iommu->item);
+	if (rc)
+		return rc;
+	atomic_inc(&iommu->nholds);
+	return 0;
+}
+
+static void emu_plat_iommu_release_hold(struct emu_iommu *hw)
+{
+	struct emu_plat_iommu *iommu = hw->holder_priv;
+
+	atomic_dec(&iommu->nholds);
+	configfs_undepend_item(&iommu->item);
+}
 
 static int emu_plat_iommu_enable(struct emu_plat_iommu *iommu)
 {
@@ -312,6 +369,9 @@ static int emu_plat_iommu_enable(struct emu_plat_iommu *iommu)
 		return IOMMU_REFUSE(iommu, PTR_ERR(hw),
 				    "enable: cannot create the instance (%pe)",
 				    hw);
+	hw->hold = emu_plat_iommu_hold;
+	hw->release = emu_plat_iommu_release_hold;
+	hw->holder_priv = iommu;
 	iommu->hw = hw;
 	return 0;
 }
@@ -353,6 +413,10 @@ static ssize_t emu_plat_iommu_enable_store(struct config_item *item,
 		rc = IOMMU_REFUSE(iommu, -EBUSY,
 				  "disable: %u enabled devices depend on it",
 				  iommu->ndevs);
+	} else if (atomic_read(&iommu->nholds)) {
+		rc = IOMMU_REFUSE(iommu, -EBUSY,
+				  "disable: %d vIOMMUs depend on it",
+				  atomic_read(&iommu->nholds));
 	} else {
 		emu_plat_iommu_disable(iommu);
 	}
@@ -371,6 +435,10 @@ static struct configfs_attribute *emu_plat_iommu_attrs[] = {
 	&emu_plat_iommu_attr_stage2,
 	&emu_plat_iommu_attr_nesting,
 	&emu_plat_iommu_attr_pasid_bits,
+	&emu_plat_iommu_attr_asid_bits,
+	&emu_plat_iommu_attr_vmid_bits,
+	&emu_plat_iommu_attr_ats,
+	&emu_plat_iommu_attr_ril,
 	&emu_plat_iommu_attr_enable,
 	NULL,
 };
@@ -421,7 +489,8 @@ static void emu_plat_iommu_drop(struct config_group *group,
 	struct emu_plat_iommu *iommu = to_plat_iommu(item);
 
 	mutex_lock(&emu_plat_lock);
-	if (iommu->hw && !WARN_ON(iommu->ndevs))
+	if (iommu->hw && !WARN_ON(iommu->ndevs) &&
+	    !WARN_ON(atomic_read(&iommu->nholds)))
 		emu_plat_iommu_disable(iommu);
 	list_del(&iommu->node);
 	mutex_unlock(&emu_plat_lock);

@@ -15,6 +15,7 @@
 #ifndef EMU_PLATFORM_H
 #define EMU_PLATFORM_H
 
+#include <linux/atomic.h>
 #include <linux/configfs.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -35,6 +36,8 @@ struct emu_plat_cdev;
  * @caps: capabilities to create the instance with
  * @hw: the instance while enabled, NULL while disabled
  * @ndevs: enabled devices behind it; each holds a configfs dependency
+ * @nholds: holds taken through emu_iommu::hold (vIOMMUs); each holds a
+ *	    configfs dependency too
  */
 struct emu_plat_iommu {
 	struct config_item item;
@@ -43,6 +46,7 @@ struct emu_plat_iommu {
 	struct emu_hw_caps caps;
 	struct emu_iommu *hw;
 	unsigned int ndevs;
+	atomic_t nholds;
 };
 
 /**

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Emulated SMMUv3: what the hardware does for one DMA of a stream whose
+ * STE nests the guest's stage 1 over the host's stage 2.
+ *
+ * STE -> (SubstreamID) -> context descriptor, fetched from guest memory at
+ * an IPA that stage 2 translates -> stage-1 walk of the guest's tables,
+ * every descriptor fetched through stage 2 as well -> stage 2 of the
+ * output -> the pinned page. Results are cached in the instance's TLB
+ * (VMID, ASID, page) and CDs in the stream's configuration cache, and both
+ * are used until the guest invalidates them.
+ *
+ * Stage-1 and configuration faults become event records for the guest;
+ * stage-2 faults belong to the host and are not forwarded. Either way the
+ * DMA fails with -EIO.
+ *
+ * Called by the core with the nested domain's dma_lock held for read; the
+ * walk holds the parent's dma_lock for read too, so no page it reaches
+ * through stage 2 is unpinned under it (an unmap of the parent holds that
+ * lock for write and flushes the VMID before the pages go).
+ */
+#include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/iommufd.h>
+
+#include "smmuv3.h"
+
+/* TLB entries keep the stage-1 permissions low and stage 2's above them */
+#define SMMUV3_TLB_S2_PERM_SHIFT	4
+
+/**
+ * struct smmuv3_xlate - one translation in progress
+ * @master: the stream
+ * @vsmmu: the vIOMMU of the nested domain
+ * @pasid: the SubstreamID the DMA carries, or EMU_NO_PASID
+ * @iova: the input address
+ * @pt_access: EMU_PT_ACCESS_* of the DMA
+ * @s2_fault: a descriptor fetch faulted at stage 2
+ */
+struct smmuv3_xlate {
+	struct smmuv3_master *master;
+	struct smmuv3_vsmmu *vsmmu;
+	u32 pasid;
+	u64 iova;
+	unsigned int pt_access;
+	bool s2_fault;
+};
+
+/* Raise event @id about @x; @addr: the record carries the access details */
+static int smmuv3_fault(struct smmuv3_xlate *x, u8 id, bool addr)
+{
+	u64 evt[4] = {};
+
+	evt[0] = FIELD_PREP(EVT0_ID, id) |
+		 FIELD_PREP(EVT0_SID, x->master->dev->id);
+	if (x->pasid != EMU_NO_PASID)
+		evt[0] |= EVT0_SSV | FIELD_PREP(EVT0_SSID, x->pasid);
+	if (addr) {
+		if (!(x->pt_access & EMU_PT_ACCESS_WRITE))
+			evt[1] |= EVT1_RNW;
+		evt[2] = x->iova;
+	}
+	smmuv3_report_event(x->master, evt);
+	return -EIO;
+}
+
+/* Stage 2 of one IPA through the parent's tables */
+static int smmuv3_s2_walk(struct smmuv3_xlate *x, u64 ipa,
+			  unsigned int pt_access,
+			  struct emu_pt_walk_result *res)
+{
+	if (emu_pt_walk(&x->vsmmu->s2->wcfg, ipa, pt_access, &emu_pt_host_ops,
+			NULL, res))
+		return -EIO;
+	return 0;
+}
+
+/* A doubleword of guest memory at @ipa, read as the SMMU reads its tables */
+static int smmuv3_read_ipa(struct smmuv3_xlate *x, u64 ipa, u64 *val)
+{
+	struct emu_pt_walk_result res;
+	struct page *page;
+	void *va;
+
+	if (smmuv3_s2_walk(x, ipa, EMU_PT_ACCESS_READ, &res)) {
+		x->s2_fault = true;
+		return -EFAULT;
+	}
+	page = pfn_to_page(PHYS_PFN(res.oa));
+	va = kmap_local_page(page);
+	*val = le64_to_cpu(*(__le64 *)(va + offset_in_page(res.oa)));
+	kunmap_local(va);
+	return 0;
+}
+
+/* The stage-1 walker's descriptor fetches: table addresses are IPAs */
+static int smmuv3_s1_read_desc(void *ctx, u64 table, unsigned int index,
+			       u64 *desc)
+{
+	return smmuv3_read_ipa(ctx, table + 8ULL * index, desc);
+}
+
+static const struct emu_pt_walk_ops smmuv3_s1_walk_ops = {
+	.read_desc = smmuv3_s1_read_desc,
+};
+
+/* Stage 2 only (stage 1 bypassed): the input address is the IPA */
+static int smmuv3_s2_only(struct smmuv3_xlate *x, struct emu_translation *out)
+{
+	struct emu_pt_walk_result res;
+
+	if (smmuv3_s2_walk(x, x->iova, x->pt_access, &res))
+		return -EIO;
+	out->pa = res.oa;
+	out->len = res.size - (x->iova & (res.size - 1));
+	return 0;
+}
+
+/* Fetch the CD of @ssid from the guest's table(s) the STE points at */
+static int smmuv3_fetch_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
+			   u64 *cd)
+{
+	u64 base = ste[0] & STE0_S1CTXPTR;
+	unsigned int i;
+	u64 l1;
+
+	if (FIELD_GET(STE0_S1CDMAX, ste[0]) &&
+	    FIELD_GET(STE0_S1FMT, ste[0]) == STE0_S1FMT_64K_L2) {
+		if (smmuv3_read_ipa(x, base + 8ULL * (ssid >> SMMUV3_CD_L2_BITS),
+				    &l1))
+			return -EIO;
+		if (!(l1 & CD_L1_V))
+			return smmuv3_fault(x, EVT_ID_BAD_SUBSTREAMID, false);
+		base = l1 & CD_L1_L2PTR;
+		ssid &= BIT(SMMUV3_CD_L2_BITS) - 1;
+	}
+	for (i = 0; i < SMMUV3_CD_QWORDS; i++) {
+		if (smmuv3_read_ipa(x, base + (u64)ssid * SMMUV3_CD_SIZE +
+					   8 * i, &cd[i]))
+			return -EIO;
+	}
+	return 0;
+}
+
+/* The output size a CD's IPS field selects; 0 for a reserved encoding */
+static unsigned int smmuv3_ips_bits(u64 cd0)
+{
+	static const unsigned int bits[] = { 32, 36, 40, 42, 44, 48 };
+	u64 ips = FIELD_GET(CD0_IPS, cd0);
+
+	return ips < ARRAY_SIZE(bits) ? bits[ips] : 0;
+}
+
+/* Only what the model walks: AArch64 tables, 4KiB granule, T0SZ 16..39 */
+static bool smmuv3_cd_ok(u64 cd0)
+{
+	u64 t0sz = FIELD_GET(CD0_T0SZ, cd0);
+
+	return (cd0 & CD0_V) && (cd0 & CD0_AA64) &&
+	       FIELD_GET(CD0_TG0, cd0) == CD0_TG0_4K &&
+	       t0sz >= 16 && t0sz <= 39 && smmuv3_ips_bits(cd0);
+}
+
+/* The event a stage-1 walk fault raises */
+static u8 smmuv3_s1_fault_id(enum emu_pt_fault fault)
+{
+	switch (fault) {
+	case EMU_PT_FAULT_PERMISSION:
+		return EVT_ID_PERMISSION;
+	case EMU_PT_FAULT_ACCESS:
+		return EVT_ID_ACCESS;
+	case EMU_PT_FAULT_ADDR_SIZE:
+		return EVT_ID_ADDR_SIZE;
+	default:
+		return EVT_ID_TRANSLATION;
+	}
+}
+
+static bool smmuv3_perm_ok(unsigned int pt_access, int prot)
+{
+	if ((pt_access & EMU_PT_ACCESS_READ) && !(prot & IOMMU_READ))
+		return false;
+	return !(pt_access & EMU_PT_ACCESS_WRITE) || (prot & IOMMU_WRITE);
+}
+
+/* Stage 1 through the CD, then stage 2; cached in the TLB */
+static int smmuv3_s1_s2(struct smmuv3_xlate *x, const u64 *cd,
+			struct emu_translation *out)
+{
+	struct smmuv3 *smmu = x->vsmmu->smmu;
+	struct emu_pt_walk_result r1, r2;
+	struct emu_pt_walk_cfg wcfg = {
+		.fmt = EMU_PT_ARM_S1,
+		.root = cd[1] & CD1_TTB0,
+		.ias = 64 - FIELD_GET(CD0_T0SZ, cd[0]),
+		.oas = smmuv3_ips_bits(cd[0]),
+	};
+	bool record = cd[0] & CD0_R;
+	u32 vmid = x->vsmmu->vmid;
+	struct emu_iotlb_hit hit;
+	u64 size, base;
+	u32 asid;
+
+	asid = FIELD_GET(CD0_ASID, cd[0]) & (BIT(smmu->hw.caps.asid_bits) - 1);
+	if (emu_iotlb_lookup(&smmu->iotlb, vmid, asid, x->iova, &hit)) {
+		if (!smmuv3_perm_ok(x->pt_access, hit.perm))
+			return record ? smmuv3_fault(x, EVT_ID_PERMISSION, true) :
+					-EIO;
+		if (!smmuv3_perm_ok(x->pt_access,
+				    hit.perm >> SMMUV3_TLB_S2_PERM_SHIFT))
+			return -EIO;
+		out->pa = hit.pa;
+		out->len = hit.size - (x->iova & (hit.size - 1));
+		return 0;
+	}
+
+	if (cd[0] & CD0_EPD0)
+		return record ? smmuv3_fault(x, EVT_ID_TRANSLATION, true) : -EIO;
+	if (emu_pt_walk(&wcfg, x->iova, x->pt_access, &smmuv3_s1_walk_ops, x,
+			&r1)) {
+		/* A fetch that faulted at stage 2 is the host's business */
+		if (x->s2_fault || r1.fault == EMU_PT_FAULT_EXT_ABORT)
+			return -EIO;
+		return record ? smmuv3_fault(x, smmuv3_s1_fault_id(r1.fault),
+					     true) : -EIO;
+	}
+	if (smmuv3_s2_walk(x, r1.oa, x->pt_access, &r2))
+		return -EIO;
+
+	/* One entry for the part both stages map alike */
+	size = min(r1.size, r2.size);
+	base = x->iova & ~(size - 1);
+	emu_iotlb_insert(&smmu->iotlb, vmid, asid, base, size,
+			 r2.oa - (x->iova - base),
+			 r1.prot | (r2.prot << SMMUV3_TLB_S2_PERM_SHIFT));
+	out->pa = r2.oa;
+	out->len = size - (x->iova - base);
+	return 0;
+}
+
+/* The CD the DMA uses; -EIO when it faulted (reported already) */
+static int smmuv3_get_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
+			 u64 *cd)
+{
+	struct smmuv3_master *master = x->master;
+	bool hit;
+	int rc;
+
+	spin_lock(&master->lock);
+	hit = smmuv3_cd_cache_find(master, ssid, cd);
+	spin_unlock(&master->lock);
+	if (hit)
+		return 0;
+
+	rc = smmuv3_fetch_cd(x, ste, ssid, cd);
+	if (rc)
+		return rc;
+	/* Invalid structures are never cached */
+	if (!smmuv3_cd_ok(cd[0]))
+		return smmuv3_fault(x, EVT_ID_BAD_CD, false);
+	spin_lock(&master->lock);
+	/* An STE rewritten meanwhile dropped the cache: do not refill it */
+	if (!memcmp(master->ste, ste, sizeof(master->ste)))
+		smmuv3_cd_cache_insert(master, ssid, cd);
+	spin_unlock(&master->lock);
+	return 0;
+}
+
+static int smmuv3_translate_ste(struct smmuv3_xlate *x, const u64 *ste,
+				struct emu_translation *out)
+{
+	u32 cdmax = FIELD_GET(STE0_S1CDMAX, ste[0]);
+	u32 fmt = FIELD_GET(STE0_S1FMT, ste[0]);
+	u64 cd[SMMUV3_CD_QWORDS];
+	u32 ssid = 0;
+	int rc;
+
+	if (!(ste[0] & STE0_V))
+		return smmuv3_fault(x, EVT_ID_BAD_STE, false);
+	switch (FIELD_GET(STE0_CFG, ste[0])) {
+	case STE0_CFG_ABORT:
+		return -EIO;
+	case STE0_CFG_S2:
+		return smmuv3_s2_only(x, out);
+	case STE0_CFG_NESTED:
+		break;
+	default:
+		return smmuv3_fault(x, EVT_ID_BAD_STE, false);
+	}
+	if (cdmax && fmt != STE0_S1FMT_LINEAR && fmt != STE0_S1FMT_64K_L2)
+		return smmuv3_fault(x, EVT_ID_BAD_STE, false);
+
+	if (x->pasid != EMU_NO_PASID) {
+		if (!cdmax || x->pasid >= BIT(cdmax))
+			return smmuv3_fault(x, EVT_ID_BAD_SUBSTREAMID, false);
+		ssid = x->pasid;
+	} else if (cdmax) {
+		switch (FIELD_GET(STE1_S1DSS, ste[1])) {
+		case STE1_S1DSS_TERMINATE:
+			return smmuv3_fault(x, EVT_ID_STREAM_DISABLED, false);
+		case STE1_S1DSS_BYPASS:
+			return smmuv3_s2_only(x, out);
+		case STE1_S1DSS_SSID0:
+			break;
+		default:
+			return smmuv3_fault(x, EVT_ID_BAD_STE, false);
+		}
+	}
+
+	rc = smmuv3_get_cd(x, ste, ssid, cd);
+	if (rc)
+		return rc;
+	return smmuv3_s1_s2(x, cd, out);
+}
+
+/**
+ * smmuv3_nested_translate() - emu_domain_ops::translate of nested domains
+ * @domain: the nested domain the stream is attached to
+ * @dev: the device
+ * @pasid: the SubstreamID, or EMU_NO_PASID
+ * @iova: the input address
+ * @access: EMU_DMA_* of the DMA
+ * @out: the result
+ *
+ * Return: 0, or -EIO for a fault (reported when the guest's).
+ */
+int smmuv3_nested_translate(struct emu_domain *domain, struct emu_dev *dev,
+			    u32 pasid, u64 iova, unsigned int access,
+			    struct emu_translation *out)
+{
+	struct smmuv3_nested *nested =
+		container_of(domain, struct smmuv3_nested, domain);
+	struct smmuv3_xlate x = {
+		.master = smmuv3_master(dev),
+		.vsmmu = nested->vsmmu,
+		.pasid = pasid,
+		.iova = iova,
+	};
+	u64 ste[SMMUV3_STE_QWORDS];
+	int rc;
+
+	if (WARN_ON(!x.master))
+		return -EIO;
+	if (access & EMU_DMA_READ)
+		x.pt_access |= EMU_PT_ACCESS_READ;
+	if (access & EMU_DMA_WRITE)
+		x.pt_access |= EMU_PT_ACCESS_WRITE;
+
+	spin_lock(&x.master->lock);
+	memcpy(ste, x.master->ste, sizeof(ste));
+	spin_unlock(&x.master->lock);
+
+	down_read(&x.vsmmu->s2->domain.dma_lock);
+	rc = smmuv3_translate_ste(&x, ste, out);
+	up_read(&x.vsmmu->s2->domain.dma_lock);
+	return rc;
+}
