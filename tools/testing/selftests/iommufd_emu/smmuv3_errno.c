@@ -292,14 +292,27 @@ TEST_F(sme, nested_alloc_wrong_place)
 
 TEST_F(sme, nested_attach_needs_vdevice)
 {
-	__u32 hwpt, vd, viommu2, hwpt2;
-	__u32 vd1;
+	const __u64 s1 = STE0_V | STE0_CFG(STE_CFG_S1) |
+			 STE0_S1CTXPTR(GUEST_RAM_IPA);
+	__u32 hwpt, vd, viommu2, hwpt2, vd1, bypass, abort;
 
-	ASSERT_OK(sm_nested_alloc(FD, DEV(X0), self->viommu, VSTE_BYPASS0, 0,
-				  &hwpt));
+	ASSERT_OK(sm_nested_alloc(FD, DEV(X0), self->viommu, s1, 0, &hwpt));
 	/* Neither device has a vDEVICE yet */
 	EXPECT_ERR(ENOENT, sm_attach(self->dfd[X0], hwpt));
 	EXPECT_ERR(ENOENT, sm_attach(self->dfd[X1], hwpt));
+	/*
+	 * Abort and bypass vSTEs need none: QEMU attaches them (GBPA)
+	 * before the guest ever names the device's StreamID.
+	 */
+	ASSERT_OK(sm_nested_alloc(FD, DEV(X0), self->viommu, VSTE_BYPASS0, 0,
+				  &bypass));
+	ASSERT_OK(sm_nested_alloc(FD, DEV(X0), self->viommu, VSTE_ABORT0, 0,
+				  &abort));
+	EXPECT_OK(sm_attach(self->dfd[X0], bypass));
+	EXPECT_OK(sm_attach(self->dfd[X1], bypass));
+	EXPECT_OK(sm_attach(self->dfd[X0], abort));
+	EXPECT_OK(sm_attach(self->dfd[X1], abort));
+
 	ASSERT_OK(sm_vdev_alloc(FD, self->viommu, DEV(X0), 0x8, &vd));
 	ASSERT_OK(sm_attach(self->dfd[X0], hwpt));
 	EXPECT_ERR(ENOENT, sm_attach(self->dfd[X1], hwpt));
@@ -308,8 +321,7 @@ TEST_F(sme, nested_attach_needs_vdevice)
 	ASSERT_OK(sm_viommu_alloc(FD, DEV(X1), self->s2x, &viommu2));
 	ASSERT_OK(sm_vdev_alloc(FD, viommu2, DEV(X1), 0x9, &vd1));
 	EXPECT_ERR(ENOENT, sm_attach(self->dfd[X1], hwpt));
-	ASSERT_OK(sm_nested_alloc(FD, DEV(X1), viommu2, VSTE_BYPASS0, 0,
-				  &hwpt2));
+	ASSERT_OK(sm_nested_alloc(FD, DEV(X1), viommu2, s1, 0, &hwpt2));
 	EXPECT_OK(sm_attach(self->dfd[X1], hwpt2));
 	/* Replace across vIOMMUs needs the vDEVICE in the new one */
 	EXPECT_ERR(ENOENT, sm_attach(self->dfd[X0], hwpt2));
@@ -325,8 +337,7 @@ TEST_F(sme, nested_attach_needs_vdevice)
 	EXPECT_OK(emu_destroy(FD, viommu2));
 
 	/* Gone with its vDEVICE: attaching again is ENOENT */
-	ASSERT_OK(sm_nested_alloc(FD, DEV(X0), self->viommu, VSTE_BYPASS0, 0,
-				  &hwpt));
+	ASSERT_OK(sm_nested_alloc(FD, DEV(X0), self->viommu, s1, 0, &hwpt));
 	EXPECT_OK(emu_destroy(FD, vd));
 	EXPECT_ERR(ENOENT, sm_attach(self->dfd[X0], hwpt));
 }
@@ -373,6 +384,7 @@ TEST_F(sme, invalidate)
 				     sizeof(wire), wire, &num));
 	EXPECT_EQ(1, num);
 	wire[3] = 1;
+	num = 1;
 	rc = sme_invalidate_raw(FD, self->viommu,
 				IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
 				sizeof(wire), wire, &num);
