@@ -15,6 +15,7 @@
 #include <linux/iommufd.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "smmuv3.h"
 
@@ -55,37 +56,65 @@ void smmuv3_report_event(struct smmuv3_master *master, u64 *evt)
 	spin_unlock(&master->lock);
 }
 
-/* The RID only, no PASID in use (they live in the host's CD table) */
+/**
+ * struct smmuv3_attach - what a nested attach resolved in prepare
+ * @vsmmu: where the stream's events will go, or NULL
+ * @vsid: the stream's virtual StreamID there
+ */
+struct smmuv3_attach {
+	struct smmuv3_vsmmu *vsmmu;
+	u32 vsid;
+};
+
+/*
+ * The RID only, with no PASID in use (they live in the host's CD table).
+ * A stage-1 STE needs the device's vDEVICE: the guest's CD invalidations
+ * and events name it by its virtual StreamID. Abort and bypass STEs do
+ * not (a VMM uses them before the guest has set anything up).
+ */
 static int smmuv3_nested_prepare(struct emu_domain *domain,
 				 struct emu_dev *dev, u32 pasid, void **cookie)
 {
 	struct smmuv3_nested *nested = to_nested(domain);
+	struct smmuv3_attach *attach;
 	unsigned long vsid;
+	bool have_vsid;
 
 	if (pasid != EMU_NO_PASID || !smmuv3_master(dev))
 		return -EINVAL;
 	if (emu_hw_dev_pasids_in_use(dev))
 		return -EBUSY;
-	if (emu_viommu_dev_virt_id(&nested->vsmmu->core, dev, &vsid))
+	have_vsid = !emu_viommu_dev_virt_id(&nested->vsmmu->core, dev, &vsid);
+	if (!have_vsid && (nested->ste0 & STE0_V) &&
+	    FIELD_GET(STE0_CFG, nested->ste0) == STE0_CFG_S1)
 		return -ENOENT;
+	attach = kzalloc(sizeof(*attach), GFP_KERNEL);
+	if (!attach)
+		return -ENOMEM;
 	/* The group's lock keeps the vDEVICE until commit or abort */
-	*cookie = (void *)(uintptr_t)vsid;
+	if (have_vsid) {
+		attach->vsmmu = nested->vsmmu;
+		attach->vsid = vsid;
+	}
+	*cookie = attach;
 	return 0;
 }
 
 static void smmuv3_nested_commit(struct emu_domain *domain,
 				 struct emu_dev *dev, u32 pasid, void *cookie)
 {
-	struct smmuv3_nested *nested = to_nested(domain);
+	struct smmuv3_attach *attach = cookie;
 
 	emu_hw_dev_forget(dev, pasid);
-	smmuv3_master_switch(smmuv3_master(dev), domain, nested, nested->vsmmu,
-			     (uintptr_t)cookie);
+	smmuv3_master_switch(smmuv3_master(dev), domain, to_nested(domain),
+			     attach->vsmmu, attach->vsid);
+	kfree(attach);
 }
 
 static void smmuv3_nested_abort(struct emu_domain *domain,
 				struct emu_dev *dev, u32 pasid, void *cookie)
 {
+	kfree(cookie);
 }
 
 static void smmuv3_nested_free(struct emu_domain *domain)
@@ -322,11 +351,17 @@ static int smmuv3_vsmmu_cmd(struct smmuv3_vsmmu *vsmmu, const u64 *cmd)
 	return -EIO;
 }
 
+/*
+ * The whole batch is read first, as the hardware driver copies it into its
+ * command queue: a malformed entry (non-zero bytes beyond a command)
+ * stops everything before any command runs. Then the commands run in
+ * order up to the first the guest may not issue.
+ */
 static int smmuv3_vsmmu_invalidate(struct emu_viommu *viommu,
 				   struct emu_user_array *array)
 {
 	struct smmuv3_vsmmu *vsmmu = to_vsmmu(viommu);
-	struct iommu_viommu_arm_smmuv3_invalidate ucmd;
+	struct iommu_viommu_arm_smmuv3_invalidate *ucmds;
 	u32 done = 0;
 	u64 cmd[2];
 	int rc = 0;
@@ -335,18 +370,30 @@ static int smmuv3_vsmmu_invalidate(struct emu_viommu *viommu,
 		rc = -EINVAL;
 		goto out;
 	}
+	if (!array->entry_num)
+		goto out;
+	ucmds = kvcalloc(array->entry_num, sizeof(*ucmds), GFP_KERNEL);
+	if (!ucmds) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	for (; done < array->entry_num; done++) {
-		rc = emu_user_array_copy(array, done,
-					 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
-					 &ucmd, sizeof(ucmd), sizeof(ucmd));
+		rc = copy_struct_from_user(&ucmds[done], sizeof(*ucmds),
+					   array->uptr +
+						(size_t)array->entry_len * done,
+					   array->entry_len);
 		if (rc)
 			break;
-		cmd[0] = le64_to_cpu(ucmd.cmd[0]);
-		cmd[1] = le64_to_cpu(ucmd.cmd[1]);
+	}
+	done = 0;
+	for (; !rc && done < array->entry_num; done++) {
+		cmd[0] = le64_to_cpu(ucmds[done].cmd[0]);
+		cmd[1] = le64_to_cpu(ucmds[done].cmd[1]);
 		rc = smmuv3_vsmmu_cmd(vsmmu, cmd);
 		if (rc)
 			break;
 	}
+	kvfree(ucmds);
 out:
 	array->entry_num = done;
 	return rc;
