@@ -223,8 +223,9 @@ TEST_F(smev, substream_faults)
 	EXPECT_EQ(EVT_F_STREAM_DISABLED, ev.id);
 	EXPECT_EQ(VSID_A, ev.sid);
 
-	/* SSID 0 works */
-	ASSERT_OK(sm_dma(A->dfd, false, 0, VA, &val, sizeof(val)));
+	/* Once SSID 1 maps the page, it works */
+	ASSERT_TRUE(sm_s1_map(G, &s1b, VA, self->page, SM_READ));
+	ASSERT_OK(sm_dma(A->dfd, false, 1, VA, &val, sizeof(val)));
 	expect_empty();
 }
 
