@@ -34,6 +34,10 @@
 #include <linux/iommufd_emu.h>
 #include <linux/types.h>
 
+/* The guest-side SMMUv3 driver of the selftests, without their harness */
+#define IOMMUFD_EMU_NO_HARNESS
+#include "../testing/selftests/iommufd_emu/smmuv3_guest.h"
+
 #define DEMO_PAGE_SIZE	4096UL
 #define BUF_PAGES	16
 #define BUF_SIZE	(BUF_PAGES * DEMO_PAGE_SIZE)
@@ -48,6 +52,32 @@
 enum { DEV_A, DEV_B, DEV_C, NR_DEVS };
 static const char *const dev_names[NR_DEVS] = { "demo_a", "demo_b", "demo_c" };
 
+/**
+ * struct demo_vsmmu - the nested SMMUv3 part: one guest with a vSMMU
+ * @dfd: the device fd of demo_gpu (0 while not open)
+ * @qfd: the vEVENTQ fd (0 while not open)
+ * @dev_id: demo_gpu's device id
+ * @ioas: guest RAM's IOAS
+ * @s2: the stage-2 nesting parent HWPT
+ * @viommu: the vSMMU
+ * @abort_hwpt: HWPT of an aborting vSTE
+ * @bypass_hwpt: HWPT of a bypassing vSTE
+ * @veventq: the vEVENTQ
+ * @vdev: demo_gpu's vDEVICE
+ * @s1_hwpt: HWPT of the guest's stage-1 vSTE
+ * @g: guest RAM
+ * @s1: the guest's stage-1 address space
+ * @page: two data pages the guest maps at DEMO_VA, in turn
+ */
+struct demo_vsmmu {
+	int dfd, qfd;
+	__u32 dev_id, ioas, s2, viommu, abort_hwpt, bypass_hwpt, veventq;
+	__u32 vdev, s1_hwpt;
+	struct sm_guest g;
+	struct sm_s1 s1;
+	__u64 page[2];
+};
+
 struct demo {
 	const char *dev_path;
 	int fd;
@@ -61,6 +91,7 @@ struct demo {
 	__u32 dev_id[NR_DEVS];	/* their ids in the iommufd */
 	bool topology;		/* the configfs items exist */
 	int unexpected;		/* failures that were not part of the plan */
+	struct demo_vsmmu vs;	/* the nested SMMUv3 steps */
 };
 
 static void say(const char *fmt, ...)
@@ -534,11 +565,18 @@ static void remove_topology(struct demo *d)
 {
 	static const char *const items[] = {
 		"devices/demo_a", "devices/demo_b", "devices/demo_c",
-		"iommus/demo_smmu", "iommus/demo_vtd",
+		"devices/demo_gpu", "iommus/demo_smmu", "iommus/demo_vtd",
+		"iommus/demo_vsmmu",
 	};
 	char path[256];
 	size_t i;
 
+	if (d->vs.qfd > 0)
+		close(d->vs.qfd);
+	if (d->vs.dfd > 0)
+		close(d->vs.dfd);
+	d->vs.qfd = 0;
+	d->vs.dfd = 0;
 	for (i = 0; i < NR_DEVS; i++) {
 		if (d->dev_fd[i] >= 0)
 			close(d->dev_fd[i]);
@@ -559,6 +597,315 @@ static int step_unplug(struct demo *d)
 	show_dma(d, DEV_C, d->auto_iova, ENODEV);
 	say("close the device fds and remove the rest of the topology");
 	remove_topology(d);
+	return 0;
+}
+
+/* ---- nested SMMUv3: a guest's vSMMU, as QEMU's accel=on drives it ----- */
+
+#define DEMO_VSID	0x8		/* the guest's StreamID: BDF 00:01.0 */
+#define DEMO_VA		0x0000007fdead0000ULL
+#define DEMO_ASID	1
+
+static void show_idrs(const struct iommu_hw_info_arm_smmuv3 *info)
+{
+	say("   IDR0 %#010x: S1P %d S2P %d TTF %llu (AArch64) ASID16 %d VMID16 %d",
+	    info->idr[0], !!(info->idr[0] & IDR0_S1P),
+	    !!(info->idr[0] & IDR0_S2P),
+	    (unsigned long long)IDR0_TTF(info->idr[0]),
+	    !!(info->idr[0] & IDR0_ASID16), !!(info->idr[0] & IDR0_VMID16));
+	say("   IDR1 %#010x: SIDSIZE %llu SSIDSIZE %llu", info->idr[1],
+	    (unsigned long long)IDR1_SIDSIZE(info->idr[1]),
+	    (unsigned long long)IDR1_SSIDSIZE(info->idr[1]));
+	say("   IDR5 %#010x: OAS code %llu, 4K granule %d", info->idr[5],
+	    (unsigned long long)IDR5_OAS(info->idr[5]),
+	    !!(info->idr[5] & IDR5_GRAN4K));
+}
+
+/* Report a call that must work and returned 0 or -errno */
+static bool vs_ok(struct demo *d, const char *what, int rc)
+{
+	return check_ok(d, what, -rc);
+}
+
+static int step_vsmmu_bringup(struct demo *d)
+{
+	static const char *const smmu[] = { "type", "smmuv3", "pasid_bits",
+					    "8", "enable", "1", NULL };
+	static const char *const gpu[] = { "iommu", "demo_vsmmu", "id",
+					   "0x200", "enable", "1", NULL };
+	struct iommu_hw_info_arm_smmuv3 info = {};
+	struct demo_vsmmu *vs = &d->vs;
+	__u32 type = 0;
+	int rc;
+
+	d->topology = true;
+	say("mkdir iommus/demo_vsmmu (smmuv3, nesting) and devices/demo_gpu");
+	say("(StreamID 0x200); the guest will call it StreamID %#x", DEMO_VSID);
+	if (!check_ok(d, "iommus/demo_vsmmu",
+		      cfs_item("iommus/demo_vsmmu", smmu)) ||
+	    !check_ok(d, "devices/demo_gpu", cfs_item("devices/demo_gpu", gpu)))
+		return -1;
+	if (!sm_guest_init(&vs->g)) {
+		check_ok(d, "guest RAM", ENOMEM);
+		return -1;
+	}
+	rc = emu_ioas_alloc(d->fd, &vs->ioas);
+	if (!vs_ok(d, "IOMMU_IOAS_ALLOC", rc))
+		return -1;
+	rc = sm_guest_map(d->fd, vs->ioas, &vs->g);
+	if (!vs_ok(d, "IOMMU_IOAS_MAP", rc))
+		return -1;
+	say("guest RAM: %lu MiB mapped in IOAS %u at IPA %#llx",
+	    GUEST_RAM_SIZE >> 20, vs->ioas, GUEST_RAM_IPA);
+	vs->dfd = sm_dev_open("demo_gpu");
+	rc = vs->dfd < 0 ? -errno : 0;
+	if (!vs_ok(d, "open demo_gpu", rc))
+		return -1;
+	rc = sm_bind(vs->dfd, d->fd, &vs->dev_id);
+	if (!vs_ok(d, "VFIO_DEVICE_BIND_IOMMUFD", rc))
+		return -1;
+	say("1. IOMMU_HWPT_ALLOC(NEST_PARENT) over IOAS %u: the stage 2", vs->ioas);
+	rc = sm_s2_alloc(d->fd, vs->dev_id, vs->ioas, &vs->s2);
+	if (!vs_ok(d, "IOMMU_HWPT_ALLOC", rc))
+		return -1;
+	rc = sm_attach(vs->dfd, vs->s2);
+	if (!vs_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", rc))
+		return -1;
+	say("   -> HWPT %u, demo_gpu attached: guest physical = IOVA", vs->s2);
+	say("2. IOMMU_GET_HW_INFO: the SMMU's ID registers, for QEMU to compare");
+	rc = sm_hw_info(d->fd, vs->dev_id, &info, &type, NULL);
+	if (!vs_ok(d, "IOMMU_GET_HW_INFO", rc))
+		return -1;
+	say("   -> type %u (ARM SMMUv3)", type);
+	show_idrs(&info);
+	say("3. IOMMU_VIOMMU_ALLOC(ARM_SMMUV3) on HWPT %u", vs->s2);
+	rc = sm_viommu_alloc(d->fd, vs->dev_id, vs->s2, &vs->viommu);
+	if (!vs_ok(d, "IOMMU_VIOMMU_ALLOC", rc))
+		return -1;
+	say("4. nested HWPTs on vIOMMU %u from the vSTEs {0x1, 0} (abort)",
+	    vs->viommu);
+	say("   and {0x9, 0} (bypass)");
+	rc = sm_nested_alloc(d->fd, vs->dev_id, vs->viommu, VSTE_ABORT0, 0,
+			     &vs->abort_hwpt);
+	if (!vs_ok(d, "IOMMU_HWPT_ALLOC", rc))
+		return -1;
+	rc = sm_nested_alloc(d->fd, vs->dev_id, vs->viommu, VSTE_BYPASS0, 0,
+			     &vs->bypass_hwpt);
+	if (!vs_ok(d, "IOMMU_HWPT_ALLOC", rc))
+		return -1;
+	rc = sm_attach(vs->dfd, vs->bypass_hwpt);
+	if (!vs_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", rc))
+		return -1;
+	say("   -> HWPTs %u and %u; demo_gpu on bypass (the SMMU's reset state)",
+	    vs->abort_hwpt, vs->bypass_hwpt);
+	say("5. IOMMU_VEVENTQ_ALLOC(ARM_SMMUV3, depth 64): the guest enabled");
+	say("   its event queue");
+	rc = sm_veventq_alloc(d->fd, vs->viommu, 64, &vs->veventq, &vs->qfd);
+	if (!vs_ok(d, "IOMMU_VEVENTQ_ALLOC", rc))
+		return -1;
+	say("6. IOMMU_VDEVICE_ALLOC: virtual StreamID %#x is demo_gpu", DEMO_VSID);
+	rc = sm_vdev_alloc(d->fd, vs->viommu, vs->dev_id, DEMO_VSID, &vs->vdev);
+	if (!vs_ok(d, "IOMMU_VDEVICE_ALLOC", rc))
+		return -1;
+	say("   -> vEVENTQ %u (fd %d), vDEVICE %u", vs->veventq, vs->qfd, vs->vdev);
+	return 0;
+}
+
+/* The device reads one word at @addr and it must be @want */
+static int vs_read(struct demo *d, __u64 addr, __u64 want)
+{
+	__u64 val = 0;
+	int rc = sm_dma_peek(d->vs.dfd, addr, &val);
+
+	if (!check_ok(d, "IOMMUFD_EMU_DMA", -rc))
+		return -1;
+	say("demo_gpu reads %#llx -> %#llx", (unsigned long long)addr,
+	    (unsigned long long)val);
+	if (val == want)
+		return 0;
+	say("   but %#llx was expected", (unsigned long long)want);
+	d->unexpected++;
+	return -1;
+}
+
+static int step_vsmmu_s1(struct demo *d)
+{
+	struct demo_vsmmu *vs = &d->vs;
+	__u64 cdtab, ste[2];
+	__u32 old = vs->bypass_hwpt;
+	int rc;
+
+	vs->page[0] = sm_page_alloc(&vs->g);
+	vs->page[1] = sm_page_alloc(&vs->g);
+	sm_page_fill(&vs->g, vs->page[0], 0xa000);
+	sm_page_fill(&vs->g, vs->page[1], 0xb000);
+	say("bypass: the device's address is an IPA, only stage 2 translates");
+	if (vs_read(d, vs->page[0], 0xa000))
+		return -1;
+	say("the guest driver builds, in guest RAM: a 4-level stage-1 table");
+	say("mapping VA %#llx to IPA %#llx,", DEMO_VA,
+	    (unsigned long long)vs->page[0]);
+	say("a CD (ASID %u, TTB0 = that table) and an STE pointing at it",
+	    DEMO_ASID);
+	cdtab = sm_cdtab_alloc(&vs->g, 0);
+	if (!sm_s1_init(&vs->g, &vs->s1, 48, DEMO_ASID) ||
+	    !sm_s1_map(&vs->g, &vs->s1, DEMO_VA, vs->page[0],
+		       SM_READ | SM_WRITE)) {
+		check_ok(d, "guest page tables", ENOMEM);
+		return -1;
+	}
+	sm_cd_write(&vs->g, cdtab, 0, &vs->s1);
+	sm_ste_s1(ste, cdtab, 0, STE_S1DSS_SSID0);
+	say("the guest's CFGI_STE: a HWPT from the vSTE {%#llx, %#llx},",
+	    (unsigned long long)ste[0], (unsigned long long)ste[1]);
+	say("attached over the bypass one (a replace, never a detach)");
+	rc = sm_nested_alloc(d->fd, vs->dev_id, vs->viommu, ste[0], ste[1],
+			     &vs->s1_hwpt);
+	if (!vs_ok(d, "IOMMU_HWPT_ALLOC", rc))
+		return -1;
+	rc = sm_attach(vs->dfd, vs->s1_hwpt);
+	if (!vs_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", rc))
+		return -1;
+	say("   -> HWPT %u replaced HWPT %u, which QEMU keeps for later",
+	    vs->s1_hwpt, old);
+	say("every CD and table fetch is an IPA, itself translated by stage 2:");
+	if (vs_read(d, DEMO_VA + 8, 0xa001))
+		return -1;
+	rc = sm_dma_poke(vs->dfd, DEMO_VA + 16, 0x5ca1ab1e);
+	if (!vs_ok(d, "IOMMUFD_EMU_DMA", rc))
+		return -1;
+	say("demo_gpu writes 0x5ca1ab1e at %#llx:", DEMO_VA + 16);
+	say("   word 2 of the guest page is now %#llx",
+	    (unsigned long long)sm_page_word(&vs->g, vs->page[0], 2));
+	return 0;
+}
+
+static int step_vsmmu_tlbi(struct demo *d)
+{
+	struct demo_vsmmu *vs = &d->vs;
+	int rc;
+
+	say("the guest points its PTE at the other page, but sends no TLBI yet:");
+	sm_s1_retarget(&vs->g, &vs->s1, DEMO_VA, vs->page[1]);
+	if (vs_read(d, DEMO_VA, 0xa000))
+		return -1;
+	say("   (the IOTLB still holds the old translation)");
+	say("a TLBI_NH_VA for another ASID changes nothing:");
+	rc = sm_invalidate1(d->fd, vs->viommu,
+			    sm_tlbi_nh_va(DEMO_ASID + 1, DEMO_VA, true));
+	if (!vs_ok(d, "IOMMU_HWPT_INVALIDATE", rc))
+		return -1;
+	if (vs_read(d, DEMO_VA, 0xa000))
+		return -1;
+	say("IOMMU_HWPT_INVALIDATE on vIOMMU %u: TLBI_NH_VA(ASID %u, VA)",
+	    vs->viommu, DEMO_ASID);
+	rc = sm_invalidate1(d->fd, vs->viommu,
+			    sm_tlbi_nh_va(DEMO_ASID, DEMO_VA, true));
+	if (!vs_ok(d, "IOMMU_HWPT_INVALIDATE", rc))
+		return -1;
+	if (vs_read(d, DEMO_VA, 0xb000))
+		return -1;
+	say("a command the guest may not forward (CMD_SYNC) after a good one:");
+	{
+		struct sm_cmd cmds[2] = { sm_tlbi_nh_asid(DEMO_ASID),
+					  sm_cmd_sync() };
+		__u32 num = 2;
+
+		check_err(d, "IOMMU_HWPT_INVALIDATE",
+			  -sm_invalidate(d->fd, vs->viommu, cmds, &num), EIO);
+		say("   entry_num = %u: the first one was done", num);
+	}
+	return 0;
+}
+
+static int step_vsmmu_event(struct demo *d)
+{
+	struct demo_vsmmu *vs = &d->vs;
+	struct sm_record rec;
+	struct sm_event ev;
+	__u64 val;
+	ssize_t len;
+	int rc;
+
+	say("demo_gpu reads %#llx, which the guest never mapped:",
+	    DEMO_VA + DEMO_PAGE_SIZE);
+	check_err(d, "IOMMUFD_EMU_DMA",
+		  -sm_dma_peek(vs->dfd, DEMO_VA + DEMO_PAGE_SIZE, &val), EIO);
+	if (!sm_veventq_pollin(vs->qfd, 1000)) {
+		check_ok(d, "poll(vEVENTQ fd)", ETIMEDOUT);
+		return -1;
+	}
+	len = read(vs->qfd, &rec, sizeof(rec));
+	rc = len == sizeof(rec) ? 0 : -EIO;
+	if (!vs_ok(d, "read(vEVENTQ fd)", rc))
+		return -1;
+	sm_event_decode(&rec.evt, &ev);
+	say("the vEVENTQ fd polls readable; read() -> %zd bytes: sequence %u,", len,
+	    rec.hdr.sequence);
+	say("   event %#x (F_TRANSLATION) StreamID %#x (virtual) %s of %#llx",
+	    ev.id, ev.sid, ev.rnw ? "read" : "write",
+	    (unsigned long long)ev.addr);
+	if (ev.id != EVT_F_TRANSLATION || ev.sid != DEMO_VSID) {
+		say("   but F_TRANSLATION from StreamID %#x was expected", DEMO_VSID);
+		d->unexpected++;
+		return -1;
+	}
+	say("QEMU copies it into the guest's event queue as it is");
+	return 0;
+}
+
+static int step_vsmmu_teardown(struct demo *d)
+{
+	struct demo_vsmmu *vs = &d->vs;
+	int rc;
+
+	say("QEMU's device_del: back to the stage 2, then destroy what hangs");
+	say("off the vIOMMU, the vIOMMU, and last the stage 2 and the IOAS");
+	rc = sm_attach(vs->dfd, vs->s2);
+	if (!vs_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", rc))
+		return -1;
+	rc = emu_destroy(d->fd, vs->s1_hwpt);
+	if (!vs_ok(d, "IOMMU_DESTROY(stage-1 HWPT)", rc))
+		return -1;
+	rc = emu_destroy(d->fd, vs->vdev);
+	if (!vs_ok(d, "IOMMU_DESTROY(vDEVICE)", rc))
+		return -1;
+	close(vs->qfd);
+	vs->qfd = 0;
+	rc = emu_destroy(d->fd, vs->veventq);
+	if (!vs_ok(d, "IOMMU_DESTROY(vEVENTQ)", rc))
+		return -1;
+	rc = emu_destroy(d->fd, vs->bypass_hwpt);
+	if (!vs_ok(d, "IOMMU_DESTROY(bypass HWPT)", rc))
+		return -1;
+	rc = emu_destroy(d->fd, vs->abort_hwpt);
+	if (!vs_ok(d, "IOMMU_DESTROY(abort HWPT)", rc))
+		return -1;
+	say("while the vIOMMU lives, its instance cannot be disabled:");
+	check_err(d, "echo 0 > iommus/demo_vsmmu/enable",
+		  -sm_cfs_set("iommus", "demo_vsmmu", "enable", "0"), EBUSY);
+	rc = emu_destroy(d->fd, vs->viommu);
+	if (!vs_ok(d, "IOMMU_DESTROY(vIOMMU)", rc))
+		return -1;
+	rc = sm_detach(vs->dfd);
+	if (!vs_ok(d, "VFIO_DEVICE_DETACH_IOMMUFD_PT", rc))
+		return -1;
+	rc = emu_destroy(d->fd, vs->s2);
+	if (!vs_ok(d, "IOMMU_DESTROY(stage 2)", rc))
+		return -1;
+	rc = emu_destroy(d->fd, vs->ioas);
+	if (!vs_ok(d, "IOMMU_DESTROY(IOAS)", rc))
+		return -1;
+	close(vs->dfd);
+	vs->dfd = 0;
+	rc = sm_cfs_item("devices", "demo_gpu", false);
+	if (!vs_ok(d, "rmdir devices/demo_gpu", rc))
+		return -1;
+	rc = sm_cfs_item("iommus", "demo_vsmmu", false);
+	if (!vs_ok(d, "rmdir iommus/demo_vsmmu", rc))
+		return -1;
+	sm_guest_fini(&vs->g);
+	say("-> all gone");
 	return 0;
 }
 
@@ -644,6 +991,11 @@ static const struct {
 	{ "Detach: only the last device releases the group", step_detach },
 	{ "What debugfs shows", step_debugfs },
 	{ "Hot-unplug a device", step_unplug },
+	{ "Nested SMMUv3: a guest's vSMMU, in QEMU's order", step_vsmmu_bringup },
+	{ "Nested SMMUv3: the guest's stage 1 over stage 2", step_vsmmu_s1 },
+	{ "Nested SMMUv3: a stale TLB until the guest's TLBI", step_vsmmu_tlbi },
+	{ "Nested SMMUv3: a fault in the vEVENTQ", step_vsmmu_event },
+	{ "Nested SMMUv3: teardown in QEMU's order", step_vsmmu_teardown },
 	{ "Unmap", step_unmap },
 	{ "Destroy the IOASes", step_destroy },
 	{ "Close the iommufd", step_close },
@@ -699,6 +1051,7 @@ int main(int argc, char **argv)
 		close(d.fd);
 	if (d.buf)
 		munmap(d.buf, BUF_SIZE);
+	sm_guest_fini(&d.vs.g);
 	if (d.unexpected) {
 		printf("\niommufd-demo: %d unexpected result(s)\n",
 		       d.unexpected);
