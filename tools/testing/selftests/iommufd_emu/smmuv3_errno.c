@@ -93,21 +93,6 @@ FIXTURE_TEARDOWN(sme)
 #define FD	(self->fd)
 #define DEV(i)	(self->dev_id[i])
 
-/* IOMMU_VIOMMU_ALLOC with every field chosen by the test */
-static int sme_viommu_raw(int fd, __u32 flags, __u32 type, __u32 dev_id,
-			  __u32 hwpt_id)
-{
-	struct iommu_viommu_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.type = type,
-		.dev_id = dev_id,
-		.hwpt_id = hwpt_id,
-	};
-
-	return emu_ioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
-}
-
 TEST_F(sme, viommu_alloc)
 {
 	__u32 plain, id;
@@ -128,11 +113,12 @@ TEST_F(sme, viommu_alloc)
 	EXPECT_ERR(EOPNOTSUPP, sm_viommu_alloc(FD, DEV(N0), self->s2x, NULL));
 
 	/* Unknown type and flags */
-	EXPECT_ERR(EOPNOTSUPP, sme_viommu_raw(FD, 0, IOMMU_VIOMMU_TYPE_DEFAULT,
-					      DEV(X0), self->s2x));
-	EXPECT_ERR(EOPNOTSUPP, sme_viommu_raw(FD, 1,
-					      IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
-					      DEV(X0), self->s2x));
+	EXPECT_ERR(EOPNOTSUPP, sm_viommu_alloc_full(FD, 0,
+						    IOMMU_VIOMMU_TYPE_DEFAULT,
+						    DEV(X0), self->s2x, NULL));
+	EXPECT_ERR(EOPNOTSUPP, sm_viommu_alloc_full(FD, 1,
+						    IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+						    DEV(X0), self->s2x, NULL));
 
 	/* More than one vIOMMU on one parent is fine (one per guest SMMU) */
 	ASSERT_OK(sm_viommu_alloc(FD, DEV(X1), self->s2x, &id));
@@ -344,23 +330,6 @@ TEST_F(sme, nested_attach_needs_vdevice)
 
 /* ---- invalidation ---- */
 
-static int sme_invalidate_raw(int fd, __u32 id, __u32 type, __u32 entry_len,
-			      const void *data, __u32 *num)
-{
-	struct iommu_hwpt_invalidate cmd = {
-		.size = sizeof(cmd),
-		.hwpt_id = id,
-		.data_uptr = (uintptr_t)data,
-		.data_type = type,
-		.entry_len = entry_len,
-		.entry_num = *num,
-	};
-	int rc = emu_ioctl(fd, IOMMU_HWPT_INVALIDATE, &cmd);
-
-	*num = cmd.entry_num;
-	return rc;
-}
-
 TEST_F(sme, invalidate)
 {
 	struct sm_cmd c = sm_tlbi_nh_all();
@@ -373,21 +342,22 @@ TEST_F(sme, invalidate)
 
 	/* The vIOMMU's data type only */
 	num = 1;
-	EXPECT_ERR(EINVAL, sme_invalidate_raw(FD, self->viommu,
-					      IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
-					      16, wire, &num));
+	rc = sm_invalidate_raw(FD, self->viommu,
+			       IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, 16, wire, &num);
+	EXPECT_ERR(EINVAL, rc);
 	EXPECT_EQ(0, num);
 	/* Longer entries are fine when the extra bytes are zero */
 	num = 1;
-	EXPECT_OK(sme_invalidate_raw(FD, self->viommu,
-				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
-				     sizeof(wire), wire, &num));
+	rc = sm_invalidate_raw(FD, self->viommu,
+			       IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+			       sizeof(wire), wire, &num);
+	EXPECT_OK(rc);
 	EXPECT_EQ(1, num);
 	wire[3] = 1;
 	num = 1;
-	rc = sme_invalidate_raw(FD, self->viommu,
-				IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
-				sizeof(wire), wire, &num);
+	rc = sm_invalidate_raw(FD, self->viommu,
+			       IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+			       sizeof(wire), wire, &num);
 	EXPECT_ERR(E2BIG, rc);
 	EXPECT_EQ(0, num);
 

@@ -35,12 +35,10 @@ static void smev_topology_down(void)
 
 FIXTURE_SETUP(smev)
 {
-	self->vm.fd = -1;
-	self->vm.qfd = -1;
-	self->dev[0] = (struct sm_vdev){ .name = "smev_a", .dfd = -1,
-					 .vsid = VSID_A };
-	self->dev[1] = (struct sm_vdev){ .name = "smev_b", .dfd = -1,
-					 .vsid = VSID_B };
+	static const char *const names[] = { "smev_a", "smev_b" };
+	static const __u32 vsids[] = { VSID_A, VSID_B };
+
+	sm_vm_init(&self->vm, self->dev, names, vsids, 2);
 	if (!sm_platform_ready())
 		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
 	smev_topology_down();

@@ -28,7 +28,7 @@
 
 #include <linux/iommufd_emu.h>
 
-#include "iommufd_emu_utils.h"
+#include "mock_ops.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -241,25 +241,13 @@ static inline int sm_hw_info(int fd, __u32 dev_id,
 	return rc;
 }
 
-/* IOMMU_HWPT_ALLOC with every field chosen by the caller */
+/* IOMMU_HWPT_ALLOC with every field but the fault queue chosen */
 static inline int sm_hwpt_alloc(int fd, __u32 dev_id, __u32 pt_id,
 				__u32 flags, __u32 data_type, const void *data,
 				__u32 data_len, __u32 *id)
 {
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.dev_id = dev_id,
-		.pt_id = pt_id,
-		.data_type = data_type,
-		.data_len = data_len,
-		.data_uptr = (uintptr_t)data,
-	};
-	int rc = emu_ioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
-
-	if (!rc && id)
-		*id = cmd.out_hwpt_id;
-	return rc;
+	return mock_hwpt_alloc_full(fd, dev_id, pt_id, flags, 0, data_type,
+				    data, data_len, id);
 }
 
 /* A stage-2 nesting parent HWPT over @ioas */
@@ -291,11 +279,14 @@ static inline int sm_nested_alloc(int fd, __u32 dev_id, __u32 viommu,
 	return sm_nested_alloc_flags(fd, dev_id, viommu, 0, ste, id);
 }
 
-static inline int sm_viommu_alloc(int fd, __u32 dev_id, __u32 s2, __u32 *id)
+/* IOMMU_VIOMMU_ALLOC with every field chosen by the caller */
+static inline int sm_viommu_alloc_full(int fd, __u32 flags, __u32 type,
+				       __u32 dev_id, __u32 s2, __u32 *id)
 {
 	struct iommu_viommu_alloc cmd = {
 		.size = sizeof(cmd),
-		.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+		.flags = flags,
+		.type = type,
 		.dev_id = dev_id,
 		.hwpt_id = s2,
 	};
@@ -304,6 +295,12 @@ static inline int sm_viommu_alloc(int fd, __u32 dev_id, __u32 s2, __u32 *id)
 	if (!rc && id)
 		*id = cmd.out_viommu_id;
 	return rc;
+}
+
+static inline int sm_viommu_alloc(int fd, __u32 dev_id, __u32 s2, __u32 *id)
+{
+	return sm_viommu_alloc_full(fd, 0, IOMMU_VIOMMU_TYPE_ARM_SMMUV3, dev_id,
+				    s2, id);
 }
 
 /* Tell vIOMMU @viommu that device @dev_id is its virtual stream @vsid */
@@ -353,23 +350,33 @@ struct sm_cmd {
 };
 
 /*
- * Forward @*num commands to the vIOMMU; *@num becomes the number the
- * kernel handled (all of them on success).
+ * IOMMU_HWPT_INVALIDATE of *@num entries of @entry_len bytes at @data;
+ * *@num becomes the number the kernel handled.
  */
+static inline int sm_invalidate_raw(int fd, __u32 id, __u32 type,
+				    __u32 entry_len, const void *data,
+				    __u32 *num)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = id,
+		.data_uptr = (uintptr_t)data,
+		.data_type = type,
+		.entry_len = entry_len,
+		.entry_num = *num,
+	};
+	int rc = emu_ioctl(fd, IOMMU_HWPT_INVALIDATE, &cmd);
+
+	*num = cmd.entry_num;
+	return rc;
+}
+
+/* Forward *@num SMMUv3 commands to the vIOMMU */
 static inline int sm_invalidate(int fd, __u32 viommu, const struct sm_cmd *cmds,
 				__u32 *num)
 {
 	struct iommu_viommu_arm_smmuv3_invalidate wire[64];
-	struct iommu_hwpt_invalidate cmd = {
-		.size = sizeof(cmd),
-		.hwpt_id = viommu,
-		.data_uptr = (uintptr_t)wire,
-		.data_type = IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
-		.entry_len = sizeof(wire[0]),
-		.entry_num = *num,
-	};
 	__u32 i;
-	int rc;
 
 	if (*num > ARRAY_SIZE(wire))
 		return -E2BIG;
@@ -377,9 +384,9 @@ static inline int sm_invalidate(int fd, __u32 viommu, const struct sm_cmd *cmds,
 		wire[i].cmd[0] = htole64(cmds[i].w[0]);
 		wire[i].cmd[1] = htole64(cmds[i].w[1]);
 	}
-	rc = emu_ioctl(fd, IOMMU_HWPT_INVALIDATE, &cmd);
-	*num = cmd.entry_num;
-	return rc;
+	return sm_invalidate_raw(fd, viommu,
+				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+				 sizeof(wire[0]), wire, num);
 }
 
 /* One command; fails with -ERANGE if the kernel reports a short count */
@@ -1136,6 +1143,35 @@ static inline void sm_vm_s1_setup(struct __test_metadata *_metadata,
 	sm_cd_write(&vm->g, *cdtab, 0, s1);
 	sm_ste_s1(ste, *cdtab, 0, STE_S1DSS_SSID0);
 	sm_vm_set_ste(_metadata, vm, d, ste);
+}
+
+/* Fixture setup: nothing open yet, device @i is @names[i] with @vsids[i] */
+static inline void sm_vm_init(struct sm_vm *vm, struct sm_vdev *devs,
+			      const char *const *names, const __u32 *vsids,
+			      unsigned int n)
+{
+	unsigned int i;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->fd = -1;
+	vm->qfd = -1;
+	for (i = 0; i < n; i++)
+		devs[i] = (struct sm_vdev){ .name = names[i], .dfd = -1,
+					    .vsid = vsids[i] };
+}
+
+/*
+ * What QEMU destroys after the last device of a vSMMU: the vEVENTQ (its
+ * fd first) and the abort and bypass HWPTs; the vIOMMU is left.
+ */
+static inline void sm_vm_drop_shared(struct __test_metadata *_metadata,
+				     struct sm_vm *vm)
+{
+	close(vm->qfd);
+	vm->qfd = -1;
+	ASSERT_OK(emu_destroy(vm->fd, vm->veventq));
+	ASSERT_OK(emu_destroy(vm->fd, vm->bypass_hwpt));
+	ASSERT_OK(emu_destroy(vm->fd, vm->abort_hwpt));
 }
 
 /* Close everything a test may have left; never fails */

@@ -41,12 +41,10 @@ static void smn_topology_down(void)
 static bool smn_prepare(struct __test_metadata *_metadata, struct sm_vm *vm,
 			struct sm_vdev *dev)
 {
-	vm->fd = -1;
-	vm->qfd = -1;
-	dev[0] = (struct sm_vdev){ .name = "smn_a", .dfd = -1,
-				   .vsid = VSID_A };
-	dev[1] = (struct sm_vdev){ .name = "smn_b", .dfd = -1,
-				   .vsid = VSID_B };
+	static const char *const names[] = { "smn_a", "smn_b" };
+	static const __u32 vsids[] = { VSID_A, VSID_B };
+
+	sm_vm_init(vm, dev, names, vsids, 2);
 	if (!sm_platform_ready())
 		return false;
 	smn_topology_down();

@@ -287,14 +287,10 @@ static void sms_topology_down(void)
 
 FIXTURE_SETUP(sms)
 {
+	const __u32 first_vsids[] = { vsids[0][0], vsids[1][0], vsids[2][0] };
 	unsigned int i;
 
-	self->vm.fd = -1;
-	self->vm.qfd = -1;
-	for (i = 0; i < NR_SDEVS; i++)
-		self->dev[i] = (struct sm_vdev){ .name = sdev_names[i],
-						 .dfd = -1,
-						 .vsid = vsids[i][0] };
+	sm_vm_init(&self->vm, self->dev, sdev_names, first_vsids, NR_SDEVS);
 	if (!sm_platform_ready())
 		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
 	sms_topology_down();
@@ -376,11 +372,7 @@ TEST_F(sms, faults_while_attach_vdevice_and_unplug_race)
 	EXPECT_OK(emu_destroy(self->vm.fd, sh.s1_hwpt));
 	EXPECT_OK(emu_destroy(self->vm.fd, self->dev[0].vdev));
 	EXPECT_OK(emu_destroy(self->vm.fd, self->dev[1].vdev));
-	close(self->vm.qfd);
-	self->vm.qfd = -1;
-	EXPECT_OK(emu_destroy(self->vm.fd, self->vm.veventq));
-	EXPECT_OK(emu_destroy(self->vm.fd, self->vm.bypass_hwpt));
-	EXPECT_OK(emu_destroy(self->vm.fd, self->vm.abort_hwpt));
+	sm_vm_drop_shared(_metadata, &self->vm);
 	EXPECT_OK(emu_destroy(self->vm.fd, self->vm.viommu));
 }
 

@@ -38,12 +38,10 @@ FIXTURE_SETUP(smu)
 {
 	__u64 ste[2], val;
 
-	self->vm.fd = -1;
-	self->vm.qfd = -1;
-	self->dev[0] = (struct sm_vdev){ .name = "smu_a", .dfd = -1,
-					 .vsid = VSID_A };
-	self->dev[1] = (struct sm_vdev){ .name = "smu_b", .dfd = -1,
-					 .vsid = VSID_B };
+	static const char *const names[] = { "smu_a", "smu_b" };
+	static const __u32 vsids[] = { VSID_A, VSID_B };
+
+	sm_vm_init(&self->vm, self->dev, names, vsids, 2);
 	if (!sm_platform_ready())
 		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
 	smu_topology_down();
@@ -102,11 +100,7 @@ static void smu_qemu_unplug(struct __test_metadata *_metadata,
 	ASSERT_OK(emu_destroy(vm->fd, d->vdev));
 	d->vdev = 0;
 	if (last) {
-		close(vm->qfd);
-		vm->qfd = -1;
-		ASSERT_OK(emu_destroy(vm->fd, vm->veventq));
-		ASSERT_OK(emu_destroy(vm->fd, vm->bypass_hwpt));
-		ASSERT_OK(emu_destroy(vm->fd, vm->abort_hwpt));
+		sm_vm_drop_shared(_metadata, vm);
 		ASSERT_OK(emu_destroy(vm->fd, vm->viommu));
 	}
 	/* vfio's detach: back to blocking */
@@ -158,11 +152,7 @@ TEST_F(smu, teardown_reverse_order)
 	A->dfd = -1;
 	EXPECT_ERR(ENOENT, emu_destroy(FD, A->vdev));
 	ASSERT_OK(emu_destroy(FD, A->hwpt));
-	close(self->vm.qfd);
-	self->vm.qfd = -1;
-	ASSERT_OK(emu_destroy(FD, self->vm.veventq));
-	ASSERT_OK(emu_destroy(FD, self->vm.bypass_hwpt));
-	ASSERT_OK(emu_destroy(FD, self->vm.abort_hwpt));
+	sm_vm_drop_shared(_metadata, VM);
 	expect_instance_held();
 	ASSERT_OK(emu_destroy(FD, self->vm.viommu));
 	ASSERT_OK(emu_destroy(FD, self->vm.s2));
@@ -266,11 +256,7 @@ TEST_F(smu, viommu_outlives_its_device)
 
 	/* Everything hanging off the vIOMMU, then the vIOMMU itself */
 	ASSERT_OK(emu_destroy(FD, hwpt));
-	close(self->vm.qfd);
-	self->vm.qfd = -1;
-	ASSERT_OK(emu_destroy(FD, self->vm.veventq));
-	ASSERT_OK(emu_destroy(FD, self->vm.bypass_hwpt));
-	ASSERT_OK(emu_destroy(FD, self->vm.abort_hwpt));
+	sm_vm_drop_shared(_metadata, VM);
 	expect_instance_held();
 	ASSERT_OK(emu_destroy(FD, self->vm.viommu));
 	/* The stage-2 HWPT does not hold the instance, and outlives it */
