@@ -1145,6 +1145,25 @@ static inline void sm_vm_s1_setup(struct __test_metadata *_metadata,
 	sm_vm_set_ste(_metadata, vm, d, ste);
 }
 
+/*
+ * Two devices on one vSMMU sharing one stage-1 address space: the first
+ * brings the vSMMU up (with a vEVENTQ), both get their own nested HWPT
+ * from STEs naming the same CD table.
+ */
+static inline void sm_vm_bringup_pair(struct __test_metadata *_metadata,
+				      struct sm_vm *vm, struct sm_vdev *devs,
+				      struct sm_s1 *s1, __u16 asid,
+				      __u64 *cdtab)
+{
+	__u64 ste[2];
+
+	sm_vm_bringup(_metadata, vm, &devs[0], true);
+	sm_vm_add_dev(_metadata, vm, &devs[1]);
+	sm_vm_s1_setup(_metadata, vm, &devs[0], s1, 48, asid, cdtab);
+	sm_ste_s1(ste, *cdtab, 0, STE_S1DSS_SSID0);
+	sm_vm_set_ste(_metadata, vm, &devs[1], ste);
+}
+
 /* Fixture setup: nothing open yet, device @i is @names[i] with @vsids[i] */
 static inline void sm_vm_init(struct sm_vm *vm, struct sm_vdev *devs,
 			      const char *const *names, const __u32 *vsids,

@@ -319,12 +319,8 @@ TEST_F(sms, faults_while_attach_vdevice_and_unplug_race)
 	unsigned int nthreads = 0, i;
 	__u64 val, page, ste[2];
 
-	sm_vm_bringup(_metadata, &self->vm, &self->dev[0], true);
-	sm_vm_add_dev(_metadata, &self->vm, &self->dev[1]);
-	sm_vm_s1_setup(_metadata, &self->vm, &self->dev[0], &self->s1, 48,
-		       ASID, &self->cdtab);
-	sm_ste_s1(ste, self->cdtab, 0, STE_S1DSS_SSID0);
-	sm_vm_set_ste(_metadata, &self->vm, &self->dev[1], ste);
+	sm_vm_bringup_pair(_metadata, &self->vm, self->dev, &self->s1, ASID,
+			   &self->cdtab);
 	sh.s1_hwpt = self->dev[0].hwpt;
 	/* One good page: the translation works before the storm */
 	page = sm_page_alloc(&self->vm.g);

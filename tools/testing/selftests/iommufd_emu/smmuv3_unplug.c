@@ -49,12 +49,8 @@ FIXTURE_SETUP(smu)
 	ASSERT_OK(sm_dev_make("smu_a", INST, 0x100, 0));
 	ASSERT_OK(sm_dev_make("smu_b", INST, 0x101, 0));
 
-	sm_vm_bringup(_metadata, &self->vm, &self->dev[0], true);
-	sm_vm_add_dev(_metadata, &self->vm, &self->dev[1]);
-	sm_vm_s1_setup(_metadata, &self->vm, &self->dev[0], &self->s1, 48,
-		       ASID, &self->cdtab);
-	sm_ste_s1(ste, self->cdtab, 0, STE_S1DSS_SSID0);
-	sm_vm_set_ste(_metadata, &self->vm, &self->dev[1], ste);
+	sm_vm_bringup_pair(_metadata, &self->vm, self->dev, &self->s1, ASID,
+			   &self->cdtab);
 	self->page = sm_page_alloc(&self->vm.g);
 	sm_page_fill(&self->vm.g, self->page, 0x5a5a00);
 	ASSERT_TRUE(sm_s1_map(&self->vm.g, &self->s1, VA, self->page,
