@@ -317,7 +317,7 @@ TEST_F(sms, faults_while_attach_vdevice_and_unplug_race)
 	};
 	pthread_t threads[6];
 	unsigned int nthreads = 0, i;
-	__u64 val, page, ste[2];
+	__u64 val, page;
 
 	sm_vm_bringup_pair(_metadata, &self->vm, self->dev, &self->s1, ASID,
 			   &self->cdtab);

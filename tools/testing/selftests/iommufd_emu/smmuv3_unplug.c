@@ -36,7 +36,7 @@ static void smu_topology_down(void)
 
 FIXTURE_SETUP(smu)
 {
-	__u64 ste[2], val;
+	__u64 val;
 
 	static const char *const names[] = { "smu_a", "smu_b" };
 	static const __u32 vsids[] = { VSID_A, VSID_B };
