@@ -227,6 +227,39 @@ TEST_F(smev, substream_faults)
 	expect_empty();
 }
 
+/*
+ * Addresses outside what the CD allows: an input above 2^(64 - T0SZ) is a
+ * translation fault, an output above the IPS size an address-size fault.
+ */
+TEST_F(smev, address_ranges)
+{
+	struct sm_event ev;
+	__u64 *cd, val;
+
+	/* 48-bit VAs: bit 48 set is out of range */
+	EXPECT_ERR(EIO, sm_dma_peek(A->dfd, VA | (1ULL << 48), &val));
+	read_one(&ev, NULL);
+	EXPECT_EQ(EVT_F_TRANSLATION, ev.id);
+	EXPECT_EQ(VSID_A, ev.sid);
+	EXPECT_EQ(VA | (1ULL << 48), ev.addr);
+
+	/* IPS 32 bits, and a page whose IPA needs 33 */
+	cd = sm_cd(G, self->cdtab, 0);
+	cd[0] = (cd[0] & ~SM_MASK(34, 32)) | CD0_IPS(0);
+	ASSERT_OK(sm_invalidate1(FD, self->vm.viommu, sm_cfgi_cd(VSID_A, 0)));
+	ASSERT_OK(sm_invalidate1(FD, self->vm.viommu, sm_tlbi_nh_all()));
+	ASSERT_TRUE(sm_s1_map(G, &self->s1, VA + PAGE_SIZE, 1ULL << 32,
+			      SM_READ));
+	EXPECT_ERR(EIO, sm_dma_peek(A->dfd, VA + PAGE_SIZE, &val));
+	read_one(&ev, NULL);
+	EXPECT_EQ(EVT_F_ADDR_SIZE, ev.id);
+	EXPECT_EQ(VSID_A, ev.sid);
+	EXPECT_EQ(VA + PAGE_SIZE, ev.addr);
+	/* Guest RAM sits below 4 GiB: still reachable */
+	ASSERT_OK(sm_dma_peek(A->dfd, VA, &val));
+	expect_empty();
+}
+
 /* Stage-2 faults are the host's: DMA fails, nothing is forwarded */
 TEST_F(smev, stage2_faults_not_forwarded)
 {

@@ -21,6 +21,8 @@
 #define VA		0x00007f1234561000ULL
 #define ASID		0x2a
 #define OTHER_ASID	0x2b
+/* 64 pages above VA: outside every single-page or range TLBI used here */
+#define FAR_VA		(VA + 64 * PAGE_SIZE)
 
 /* The same members in every fixture of this file */
 #define SMN_MEMBERS							\
@@ -494,24 +496,29 @@ FIXTURE_VARIANT(smn_tlb) {
 	smn_cmd_fn hit;
 	/* commands that must leave the cached translation alone */
 	smn_cmd_fn miss[SMN_MISSES];
+	/* the hit names one page: a far page's stale entry must survive it */
+	bool one_page;
 };
 
 FIXTURE_VARIANT_ADD(smn_tlb, nh_va) {
 	.what = "TLBI_NH_VA",
 	.hit = c_va,
 	.miss = { c_va_other_asid, c_va_other_va, c_cfgi_cd, c_cfgi_cd_all },
+	.one_page = true,
 };
 
 FIXTURE_VARIANT_ADD(smn_tlb, nh_va_nonleaf) {
 	.what = "TLBI_NH_VA (walk caches too)",
 	.hit = c_va_nonleaf,
 	.miss = { c_va_other_asid, c_asid_other },
+	.one_page = true,
 };
 
 FIXTURE_VARIANT_ADD(smn_tlb, nh_va_range) {
 	.what = "TLBI_NH_VA with a range",
 	.hit = c_va_range,
 	.miss = { c_range_below, c_va_other_asid },
+	.one_page = true,
 };
 
 FIXTURE_VARIANT_ADD(smn_tlb, nh_asid) {
@@ -524,6 +531,7 @@ FIXTURE_VARIANT_ADD(smn_tlb, nh_vaa) {
 	.what = "TLBI_NH_VAA",
 	.hit = c_vaa,
 	.miss = { c_vaa_other, c_asid_other },
+	.one_page = true,
 };
 
 FIXTURE_VARIANT_ADD(smn_tlb, nh_all) {
@@ -558,10 +566,13 @@ TEST_F(smn_tlb, stale_pte_until_tlbi)
 	sm_page_fill(G, old, 0x0d0d00);
 	sm_page_fill(G, new, 0x0e0e00);
 	ASSERT_TRUE(sm_s1_map(G, &self->s1, VA, old, SM_READ | SM_WRITE));
+	ASSERT_TRUE(sm_s1_map(G, &self->s1, FAR_VA, old, SM_READ));
 	expect_read(VA, 0x0d0d00);
+	expect_read(FAR_VA, 0x0d0d00);
 
 	/* The guest points the PTE elsewhere: DMA still uses the old page */
 	sm_s1_retarget(G, &self->s1, VA, new);
+	sm_s1_retarget(G, &self->s1, FAR_VA, new);
 	expect_read(VA, 0x0d0d00);
 	ASSERT_OK(sm_dma_poke(A->dfd, VA + 8, 0x01d));
 	EXPECT_EQ(0x01d, sm_page_word(G, old, 1));
@@ -571,6 +582,8 @@ TEST_F(smn_tlb, stale_pte_until_tlbi)
 
 	ASSERT_OK(sm_invalidate1(FD, VIOMMU, variant->hit()));
 	expect_read(VA, 0x0e0e00);
+	/* A TLBI for one page drops that page, not a far one */
+	expect_read(FAR_VA, variant->one_page ? 0x0d0d00 : 0x0e0e00);
 	ASSERT_OK(sm_dma_poke(A->dfd, VA + 8, 0x2e3));
 	EXPECT_EQ(0x2e3, sm_page_word(G, new, 1));
 	EXPECT_EQ(0x01d, sm_page_word(G, old, 1));
@@ -720,6 +733,65 @@ TEST_F(smn, invalidate_batch_stops_at_bad_entry)
 	num = 6;
 	EXPECT_OK(sm_invalidate(FD, VIOMMU, cmds, &num));
 	EXPECT_EQ(6, num);
+}
+
+/*
+ * Two vSMMUs on two stage-2 parents have two VMIDs: whatever VMID the
+ * guest writes, a TLBI sent to one vIOMMU leaves the other's entries,
+ * even for the same ASID and VA.
+ */
+TEST_F(smn, tlbi_stays_in_its_vmid)
+{
+	struct sm_vdev *b = &self->dev[1];
+	struct sm_s1 s1b;
+	__u64 pa[2], pb[2], cdtab_b, ste[2], val;
+	__u32 s2b, viommu_b;
+	unsigned int i;
+
+	smn_up_s1();
+	/* B: its own parent (own VMID), vIOMMU, CD table, same ASID */
+	sm_vm_plug_dev(_metadata, &self->vm, b);
+	ASSERT_OK(sm_s2_alloc(FD, b->dev_id, self->vm.ioas, &s2b));
+	ASSERT_OK(sm_attach(b->dfd, s2b));
+	ASSERT_OK(sm_viommu_alloc(FD, b->dev_id, s2b, &viommu_b));
+	ASSERT_OK(sm_vdev_alloc(FD, viommu_b, b->dev_id, VSID_B, &b->vdev));
+	ASSERT_TRUE(sm_s1_init(G, &s1b, 48, ASID));
+	cdtab_b = sm_cdtab_alloc(G, 0);
+	sm_cd_write(G, cdtab_b, 0, &s1b);
+	sm_ste_s1(ste, cdtab_b, 0, STE_S1DSS_SSID0);
+	ASSERT_OK(sm_nested_alloc(FD, b->dev_id, viommu_b, ste[0], ste[1],
+				  &b->hwpt));
+	ASSERT_OK(sm_attach(b->dfd, b->hwpt));
+
+	for (i = 0; i < 2; i++) {
+		pa[i] = sm_page_alloc(G);
+		pb[i] = sm_page_alloc(G);
+		sm_page_fill(G, pa[i], 0xa000 + 0x100 * i);
+		sm_page_fill(G, pb[i], 0xb000 + 0x100 * i);
+	}
+	ASSERT_TRUE(sm_s1_map(G, &self->s1, VA, pa[0], SM_READ));
+	ASSERT_TRUE(sm_s1_map(G, &s1b, VA, pb[0], SM_READ));
+	expect_read(VA, 0xa000);
+	ASSERT_OK(sm_dma_peek(b->dfd, VA, &val));
+	ASSERT_EQ(0xb000, val);
+	sm_s1_retarget(G, &self->s1, VA, pa[1]);
+	sm_s1_retarget(G, &s1b, VA, pb[1]);
+
+	/* Everything vIOMMU A can say: B stays stale */
+	ASSERT_OK(sm_invalidate1(FD, VIOMMU, sm_tlbi_nh_va(ASID, VA, true)));
+	ASSERT_OK(sm_invalidate1(FD, VIOMMU, sm_tlbi_nh_asid(ASID)));
+	ASSERT_OK(sm_invalidate1(FD, VIOMMU, sm_tlbi_nh_vaa(VA)));
+	ASSERT_OK(sm_invalidate1(FD, VIOMMU, sm_tlbi_nh_all()));
+	ASSERT_OK(sm_invalidate1(FD, VIOMMU, sm_tlbi_nsnh_all()));
+	expect_read(VA, 0xa100);
+	ASSERT_OK(sm_dma_peek(b->dfd, VA, &val));
+	EXPECT_EQ(0xb000, val);
+	/* vSIDs are per vIOMMU too: A's vIOMMU does not know B's */
+	EXPECT_ERR(EIO, sm_invalidate1(FD, VIOMMU, sm_cfgi_cd_all(VSID_B)));
+
+	ASSERT_OK(sm_invalidate1(FD, viommu_b, sm_tlbi_nsnh_all()));
+	ASSERT_OK(sm_dma_peek(b->dfd, VA, &val));
+	EXPECT_EQ(0xb100, val);
 }
 
 TEST_HARNESS_MAIN
