@@ -45,12 +45,24 @@ static void smmuv3_s2_unmap_notify(struct emu_hw_domain *hdom,
 	emu_iotlb_flush_tag(&smmu->iotlb, hdom->hw_id);
 }
 
+static void smmuv3_put(struct smmuv3 *smmu)
+{
+	if (!refcount_dec_and_test(&smmu->users))
+		return;
+	WARN_ON(!xa_empty(&smmu->strtab));
+	xa_destroy(&smmu->strtab);
+	ida_destroy(&smmu->vmids);
+	emu_iotlb_destroy(&smmu->iotlb);
+	kfree(smmu);
+}
+
 static void smmuv3_s2_release(struct emu_hw_domain *hdom)
 {
 	struct smmuv3 *smmu = hdom->drv_priv;
 
 	emu_iotlb_flush_tag(&smmu->iotlb, hdom->hw_id);
 	ida_free(&smmu->vmids, hdom->hw_id);
+	smmuv3_put(smmu);
 }
 
 /* A stage-2 domain gets a VMID; 0 is left unused, as Linux does */
@@ -62,6 +74,7 @@ static int smmuv3_s2_setup(struct smmuv3 *smmu, struct emu_hw_domain *hdom)
 			       BIT(smmu->hw.caps.vmid_bits) - 1, GFP_KERNEL);
 	if (vmid < 0)
 		return vmid;
+	refcount_inc(&smmu->users);
 	hdom->hw_id = vmid;
 	hdom->drv_priv = smmu;
 	hdom->unmap_notify = smmuv3_s2_unmap_notify;
@@ -198,6 +211,7 @@ static struct emu_hw_iommu *smmuv3_alloc(const struct emu_hw_caps *caps)
 
 	if (!smmu)
 		return NULL;
+	refcount_set(&smmu->users, 1);
 	xa_init(&smmu->strtab);
 	ida_init(&smmu->vmids);
 	emu_iotlb_init(&smmu->iotlb, SMMUV3_IOTLB_ENTRIES,
@@ -209,13 +223,7 @@ static struct emu_hw_iommu *smmuv3_alloc(const struct emu_hw_caps *caps)
 
 static void smmuv3_free(struct emu_hw_iommu *hw)
 {
-	struct smmuv3 *smmu = container_of(hw, struct smmuv3, hw);
-
-	WARN_ON(!xa_empty(&smmu->strtab));
-	xa_destroy(&smmu->strtab);
-	ida_destroy(&smmu->vmids);
-	emu_iotlb_destroy(&smmu->iotlb);
-	kfree(smmu);
+	smmuv3_put(container_of(hw, struct smmuv3, hw));
 }
 
 /*

@@ -27,6 +27,7 @@
 #include <linux/bitfield.h>
 #include <linux/bits.h>
 #include <linux/idr.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
@@ -185,9 +186,13 @@
  *	    is attached (they go in emu_iommu_ops::release_dev)
  * @vmids: VMIDs of stage-2 domains
  * @iotlb: the TLB, tag = VMID, space = ASID
+ * @users: the instance, plus one per stage-2 domain: a HWPT may outlive
+ *	   the instance's registration (its devices gone, the instance
+ *	   removed) and still needs @vmids and @iotlb until it is freed
  */
 struct smmuv3 {
 	struct emu_hw_iommu hw;
+	refcount_t users;
 	struct xarray strtab;
 	struct ida vmids;
 	struct emu_iotlb iotlb;

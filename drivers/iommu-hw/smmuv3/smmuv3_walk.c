@@ -161,16 +161,21 @@ static bool smmuv3_cd_ok(u64 cd0)
 	       t0sz >= 16 && t0sz <= 39 && smmuv3_ips_bits(cd0);
 }
 
-/* The event a stage-1 walk fault raises */
-static u8 smmuv3_s1_fault_id(enum emu_pt_fault fault)
+/*
+ * The event a stage-1 walk fault raises. An input address beyond the
+ * range T0SZ gives (refused before any table is read) is a translation
+ * fault; an address-size fault is an output or table address wider than
+ * IPS.
+ */
+static u8 smmuv3_s1_fault_id(const struct emu_pt_walk_result *res)
 {
-	switch (fault) {
+	switch (res->fault) {
 	case EMU_PT_FAULT_PERMISSION:
 		return EVT_ID_PERMISSION;
 	case EMU_PT_FAULT_ACCESS:
 		return EVT_ID_ACCESS;
 	case EMU_PT_FAULT_ADDR_SIZE:
-		return EVT_ID_ADDR_SIZE;
+		return res->level < 0 ? EVT_ID_TRANSLATION : EVT_ID_ADDR_SIZE;
 	default:
 		return EVT_ID_TRANSLATION;
 	}
@@ -221,7 +226,7 @@ static int smmuv3_s1_s2(struct smmuv3_xlate *x, const u64 *cd,
 		/* A fetch that faulted at stage 2 is the host's business */
 		if (x->s2_fault || r1.fault == EMU_PT_FAULT_EXT_ABORT)
 			return -EIO;
-		return record ? smmuv3_fault(x, smmuv3_s1_fault_id(r1.fault),
+		return record ? smmuv3_fault(x, smmuv3_s1_fault_id(&r1),
 					     true) : -EIO;
 	}
 	if (smmuv3_s2_walk(x, r1.oa, x->pt_access, &r2))
