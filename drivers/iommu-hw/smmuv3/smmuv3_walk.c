@@ -274,6 +274,7 @@ static int smmuv3_get_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
 static int smmuv3_translate_ste(struct smmuv3_xlate *x, const u64 *ste,
 				struct emu_translation *out)
 {
+	u32 pasid_bits = x->vsmmu->smmu->hw.caps.pasid_bits;
 	u32 cdmax = FIELD_GET(STE0_S1CDMAX, ste[0]);
 	u32 fmt = FIELD_GET(STE0_S1FMT, ste[0]);
 	u64 cd[SMMUV3_CD_QWORDS];
@@ -292,7 +293,10 @@ static int smmuv3_translate_ste(struct smmuv3_xlate *x, const u64 *ste,
 	default:
 		return smmuv3_fault(x, EVT_ID_BAD_STE, false);
 	}
-	if (cdmax && fmt != STE0_S1FMT_LINEAR && fmt != STE0_S1FMT_64K_L2)
+	/* More SubstreamIDs than IDR1.SSIDSIZE, or a format IDR0 lacks */
+	if (cdmax > pasid_bits ||
+	    (cdmax && fmt != STE0_S1FMT_LINEAR &&
+	     (fmt != STE0_S1FMT_64K_L2 || !pasid_bits)))
 		return smmuv3_fault(x, EVT_ID_BAD_STE, false);
 
 	if (x->pasid != EMU_NO_PASID) {
