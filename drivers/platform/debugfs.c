@@ -41,11 +41,12 @@ static void emu_plat_show_iommus(struct seq_file *s)
 		const struct emu_hw_caps *caps = &iommu->caps;
 
 		seq_printf(s,
-			   "  %s type=%s ias=%u oas=%u stage1=%d stage2=%d nesting=%d pasid_bits=%u enabled=%d devices=%u\n",
+			   "  %s type=%s ias=%u oas=%u stage1=%d stage2=%d nesting=%d pasid_bits=%u enabled=%d devices=%u viommus=%d\n",
 			   config_item_name(&iommu->item),
 			   iommu->type[0] ? iommu->type : "-", caps->ias,
 			   caps->oas, caps->stage1, caps->stage2, caps->nesting,
-			   caps->pasid_bits, !!iommu->hw, iommu->ndevs);
+			   caps->pasid_bits, !!iommu->hw, iommu->ndevs,
+			   atomic_read(&iommu->nholds));
 	}
 }
 

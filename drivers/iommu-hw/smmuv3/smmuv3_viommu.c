@@ -291,18 +291,19 @@ static int smmuv3_cmd_allowed(struct smmuv3 *smmu, const u64 *cmd, u64 *mask)
 	return -EIO;
 }
 
-/* The input range a TLBI_NH_VA(A) names: one page, or a RIL range */
+/*
+ * The input range a TLBI_NH_VA(A) names: one 4KiB page without a TG; with
+ * one (RIL), (NUM + 1) * 2^SCALE granules of TG (4, 16 or 64KiB).
+ */
 static void smmuv3_tlbi_range(const u64 *cmd, u64 *first, u64 *last)
 {
 	u32 tg = FIELD_GET(CMD1_TLBI_TG, cmd[1]);
 	u64 va = cmd[1] & CMD1_TLBI_VA;
 	u64 len = SZ_4K;
 
-	if (tg && (cmd[0] & (CMD0_TLBI_NUM | CMD0_TLBI_SCALE))) {
-		/* (NUM + 1) * 2^SCALE translation granules */
+	if (tg)
 		len = (FIELD_GET(CMD0_TLBI_NUM, cmd[0]) + 1) <<
 		      (FIELD_GET(CMD0_TLBI_SCALE, cmd[0]) + 12 + 2 * (tg - 1));
-	}
 	*first = va;
 	*last = va + len - 1 < va ? U64_MAX : va + len - 1;
 }
