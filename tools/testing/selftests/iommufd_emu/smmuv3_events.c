@@ -187,6 +187,27 @@ TEST_F(smev, bad_cd)
 	expect_empty();
 }
 
+/* An STE asking for more SubstreamIDs than the SMMU has is a bad STE */
+TEST_F(smev, bad_ste)
+{
+	struct sm_event ev;
+	__u64 ste[2], val;
+
+	/* The instance has 20 SSID bits; 2^21 CDs cannot be */
+	sm_ste_s1(ste, self->cdtab, 21, STE_S1DSS_SSID0);
+	sm_vm_set_ste(_metadata, &self->vm, A, ste);
+	EXPECT_ERR(EIO, sm_dma_peek(A->dfd, VA, &val));
+	read_one(&ev, NULL);
+	EXPECT_EQ(EVT_C_BAD_STE, ev.id);
+	EXPECT_EQ(VSID_A, ev.sid);
+
+	/* The guest fixes its STE: a new HWPT, and DMA works again */
+	sm_ste_s1(ste, self->cdtab, 0, STE_S1DSS_SSID0);
+	sm_vm_set_ste(_metadata, &self->vm, A, ste);
+	ASSERT_OK(sm_dma_peek(A->dfd, VA, &val));
+	expect_empty();
+}
+
 TEST_F(smev, substream_faults)
 {
 	struct sm_s1 s1b;
