@@ -114,6 +114,10 @@ int emu_hw_check_cap(const char *type, enum emu_hw_cap cap, u32 value,
 	case EMU_HW_CAP_STAGE1:
 	case EMU_HW_CAP_STAGE2:
 	case EMU_HW_CAP_NESTING:
+	case EMU_HW_CAP_FS_1G:
+	case EMU_HW_CAP_SRE:
+	case EMU_HW_CAP_EAFE:
+	case EMU_HW_CAP_PRS:
 		if (value > 1) {
 			*reason = "must be 0 or 1";
 			return -EINVAL;
@@ -186,17 +190,22 @@ int emu_hw_check_dev_id(const char *type, u32 id, const char **reason)
  *
  * Hung off emu_dev::iommu_priv while at least one PASID uses a paging
  * domain, freed when the last one goes back to blocking. Only touched by
- * attach_prepare/commit/abort, which the IOMMU core calls with the group's
- * lock held.
+ * attach_prepare/commit/abort, which the IOMMU core calls with the lock of
+ * a group held: the device's own, or that of a sub-device routed through
+ * one of its PASIDs. Creating and freeing the record, and reading it
+ * outside commit, is therefore also serialised by emu_hw_dev_lock.
  */
 struct emu_hw_dev {
 	struct xarray domains;
 };
 
+static DEFINE_MUTEX(emu_hw_dev_lock);
+
 static void emu_hw_dev_put_if_empty(struct emu_dev *dev)
 {
 	struct emu_hw_dev *hdev = dev->iommu_priv;
 
+	lockdep_assert_held(&emu_hw_dev_lock);
 	if (hdev && xa_empty(&hdev->domains)) {
 		xa_destroy(&hdev->domains);
 		kfree(hdev);
@@ -209,7 +218,8 @@ static void emu_hw_dev_put_if_empty(struct emu_dev *dev)
  * @dev: the device
  * @pasid: the PASID, or EMU_NO_PASID
  *
- * Context: the caller holds the lock of @dev's group.
+ * Context: the caller holds the lock of @dev's group, and emu_hw_dev_lock
+ * when @dev may have sub-devices.
  * Return: the domain recorded for @dev and @pasid, or NULL when blocked
  * (or not attached, for a PASID).
  */
@@ -231,12 +241,15 @@ static int emu_hw_blocked_prepare(struct emu_domain *domain,
 static void emu_hw_blocked_commit(struct emu_domain *domain,
 				  struct emu_dev *dev, u32 pasid, void *cookie)
 {
-	struct emu_hw_dev *hdev = dev->iommu_priv;
+	struct emu_hw_dev *hdev;
 
-	if (!hdev)
-		return;
-	xa_erase(&hdev->domains, pasid);
-	emu_hw_dev_put_if_empty(dev);
+	mutex_lock(&emu_hw_dev_lock);
+	hdev = dev->iommu_priv;
+	if (hdev) {
+		xa_erase(&hdev->domains, pasid);
+		emu_hw_dev_put_if_empty(dev);
+	}
+	mutex_unlock(&emu_hw_dev_lock);
 }
 
 static void emu_hw_blocked_abort(struct emu_domain *domain,
@@ -329,6 +342,10 @@ void emu_hw_destroy(struct emu_iommu *iommu)
  * and the device's RID must then be blocked or on such a domain too;
  * conversely the RID cannot move to a domain without PASID support while a
  * PASID is attached.
+ *
+ * The PASID of a sub-device is the sub-device's RID as far as its user is
+ * concerned: any domain may go there, and it does not count as a PASID
+ * attachment of the parent.
  */
 static int emu_hw_pasid_compat(struct emu_domain *domain, struct emu_dev *dev,
 			       u32 pasid)
@@ -336,11 +353,17 @@ static int emu_hw_pasid_compat(struct emu_domain *domain, struct emu_dev *dev,
 	struct emu_domain *rid_domain = emu_hw_dev_domain(dev, EMU_NO_PASID);
 	struct emu_hw_dev *hdev = dev->iommu_priv;
 	unsigned long index = EMU_NO_PASID;
+	void *entry;
 
+	if (emu_dev_pasid_is_sub(dev, pasid))
+		return 0;
 	if (pasid == EMU_NO_PASID) {
-		if (!(domain->flags & EMU_DOMAIN_PASID) && hdev &&
-		    xa_find_after(&hdev->domains, &index, ULONG_MAX, XA_PRESENT))
-			return -EINVAL;
+		if (domain->flags & EMU_DOMAIN_PASID || !hdev)
+			return 0;
+		xa_for_each_start(&hdev->domains, index, entry, 1) {
+			if (!emu_dev_pasid_is_sub(dev, index))
+				return -EINVAL;
+		}
 		return 0;
 	}
 	if (!dev->pasid_bits || pasid >= BIT(dev->pasid_bits) ||
@@ -351,21 +374,37 @@ static int emu_hw_pasid_compat(struct emu_domain *domain, struct emu_dev *dev,
 	return 0;
 }
 
-/* Allocate what commit needs (the record and its slot), so it cannot fail */
-static int emu_hw_paging_prepare(struct emu_domain *domain,
-				 struct emu_dev *dev, u32 pasid, void **cookie)
+/**
+ * emu_hw_attach_prepare() - attach_prepare for a driver's translating domain
+ * @domain: a paging or nested domain of the driver
+ * @dev: the device
+ * @pasid: the PASID, or EMU_NO_PASID
+ * @cookie: set to NULL
+ *
+ * Checks the PASID rules and allocates what commit needs (the device's
+ * record and its slot), so that commit cannot fail. Drivers whose nested
+ * domains need nothing more use these three as their attach ops.
+ *
+ * Return: 0, -EINVAL when the PASID rules forbid it, -ENOMEM.
+ */
+int emu_hw_attach_prepare(struct emu_domain *domain, struct emu_dev *dev,
+			  u32 pasid, void **cookie)
 {
-	struct emu_hw_dev *hdev = dev->iommu_priv;
+	struct emu_hw_dev *hdev;
 	int rc;
 
 	*cookie = NULL;
+	mutex_lock(&emu_hw_dev_lock);
 	rc = emu_hw_pasid_compat(domain, dev, pasid);
 	if (rc)
-		return rc;
+		goto out_unlock;
+	hdev = dev->iommu_priv;
 	if (!hdev) {
 		hdev = kzalloc(sizeof(*hdev), GFP_KERNEL_ACCOUNT);
-		if (!hdev)
-			return -ENOMEM;
+		if (!hdev) {
+			rc = -ENOMEM;
+			goto out_unlock;
+		}
 		xa_init(&hdev->domains);
 		dev->iommu_priv = hdev;
 	}
@@ -373,11 +412,20 @@ static int emu_hw_paging_prepare(struct emu_domain *domain,
 	rc = xa_reserve(&hdev->domains, pasid, GFP_KERNEL_ACCOUNT);
 	if (rc)
 		emu_hw_dev_put_if_empty(dev);
+out_unlock:
+	mutex_unlock(&emu_hw_dev_lock);
 	return rc;
 }
 
-static void emu_hw_paging_commit(struct emu_domain *domain,
-				 struct emu_dev *dev, u32 pasid, void *cookie)
+/**
+ * emu_hw_attach_commit() - attach_commit matching emu_hw_attach_prepare()
+ * @domain: the domain
+ * @dev: the device
+ * @pasid: the PASID, or EMU_NO_PASID
+ * @cookie: unused
+ */
+void emu_hw_attach_commit(struct emu_domain *domain, struct emu_dev *dev,
+			  u32 pasid, void *cookie)
 {
 	struct emu_hw_dev *hdev = dev->iommu_priv;
 
@@ -386,14 +434,24 @@ static void emu_hw_paging_commit(struct emu_domain *domain,
 				   GFP_NOWAIT)));
 }
 
-static void emu_hw_paging_abort(struct emu_domain *domain,
-				struct emu_dev *dev, u32 pasid, void *cookie)
+/**
+ * emu_hw_attach_abort() - attach_abort matching emu_hw_attach_prepare()
+ * @domain: the domain
+ * @dev: the device
+ * @pasid: the PASID, or EMU_NO_PASID
+ * @cookie: unused
+ */
+void emu_hw_attach_abort(struct emu_domain *domain, struct emu_dev *dev,
+			 u32 pasid, void *cookie)
 {
-	struct emu_hw_dev *hdev = dev->iommu_priv;
+	struct emu_hw_dev *hdev;
 
+	mutex_lock(&emu_hw_dev_lock);
+	hdev = dev->iommu_priv;
 	/* Drops the slot only if prepare reserved it, not if it is in use */
 	xa_release(&hdev->domains, pasid);
 	emu_hw_dev_put_if_empty(dev);
+	mutex_unlock(&emu_hw_dev_lock);
 }
 
 /*
@@ -504,9 +562,9 @@ bool emu_hw_is_paging_domain(struct emu_domain *domain)
 }
 
 static const struct emu_domain_ops emu_hw_paging_ops = {
-	.attach_prepare = emu_hw_paging_prepare,
-	.attach_commit = emu_hw_paging_commit,
-	.attach_abort = emu_hw_paging_abort,
+	.attach_prepare = emu_hw_attach_prepare,
+	.attach_commit = emu_hw_attach_commit,
+	.attach_abort = emu_hw_attach_abort,
 	.map = emu_hw_paging_map,
 	.unmap = emu_hw_paging_unmap,
 	.iova_to_phys = emu_hw_paging_iova_to_phys,

@@ -30,6 +30,14 @@
  * @stage2: second-stage (SMMUv3 stage 2, VT-d second-stage) translation
  * @nesting: both stages combined for one device; needs @stage1 and @stage2
  * @pasid_bits: PASID width (SMMUv3: SubstreamID bits); 0 for none
+ * @fs_1g: VT-d: first-stage tables may map 1GiB pages (CAP.FL1GP)
+ * @sre: VT-d: first-stage supervisor requests (ECAP.SRS), which nested
+ *	 domains may enable with their SRE and WPE flags
+ * @eafe: VT-d: the first-stage extended-accessed flag (ECAP.EAFS)
+ * @prs: VT-d: page requests (ECAP.PRS); reported only, faults of the
+ *	 emulated DMA become page requests either way
+ *
+ * The VT-d booleans may be written on any type; other types ignore them.
  */
 struct emu_hw_caps {
 	u32 ias;
@@ -38,6 +46,10 @@ struct emu_hw_caps {
 	bool stage2;
 	bool nesting;
 	u32 pasid_bits;
+	bool fs_1g;
+	bool sre;
+	bool eafe;
+	bool prs;
 };
 
 /**
@@ -48,6 +60,10 @@ struct emu_hw_caps {
  * @EMU_HW_CAP_STAGE2: &emu_hw_caps.stage2
  * @EMU_HW_CAP_NESTING: &emu_hw_caps.nesting
  * @EMU_HW_CAP_PASID_BITS: &emu_hw_caps.pasid_bits
+ * @EMU_HW_CAP_FS_1G: &emu_hw_caps.fs_1g
+ * @EMU_HW_CAP_SRE: &emu_hw_caps.sre
+ * @EMU_HW_CAP_EAFE: &emu_hw_caps.eafe
+ * @EMU_HW_CAP_PRS: &emu_hw_caps.prs
  */
 enum emu_hw_cap {
 	EMU_HW_CAP_IAS,
@@ -56,6 +72,10 @@ enum emu_hw_cap {
 	EMU_HW_CAP_STAGE2,
 	EMU_HW_CAP_NESTING,
 	EMU_HW_CAP_PASID_BITS,
+	EMU_HW_CAP_FS_1G,
+	EMU_HW_CAP_SRE,
+	EMU_HW_CAP_EAFE,
+	EMU_HW_CAP_PRS,
 };
 
 int emu_hw_default_caps(const char *type, struct emu_hw_caps *caps);
@@ -173,5 +193,11 @@ static inline struct emu_hw_domain *to_emu_hw_domain(struct emu_domain *domain)
 struct emu_domain *emu_hw_domain_alloc_paging(const struct emu_pgtable_cfg *cfg);
 bool emu_hw_is_paging_domain(struct emu_domain *domain);
 struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid);
+int emu_hw_attach_prepare(struct emu_domain *domain, struct emu_dev *dev,
+			  u32 pasid, void **cookie);
+void emu_hw_attach_commit(struct emu_domain *domain, struct emu_dev *dev,
+			  u32 pasid, void *cookie);
+void emu_hw_attach_abort(struct emu_domain *domain, struct emu_dev *dev,
+			 u32 pasid, void *cookie);
 
 #endif /* EMU_HW_H */

@@ -56,11 +56,13 @@ static void emu_plat_show_devs(struct seq_file *s)
 	seq_puts(s, "devices:\n");
 	list_for_each_entry(dev, &emu_plat_devs, node) {
 		seq_printf(s,
-			   "  %s iommu=%s id=0x%x group=%u pasid_bits=%u parent=%s enabled=%d",
+			   "  %s iommu=%s id=0x%x group=%u pasid_bits=%u parent=%s pasid=%u enabled=%d",
 			   config_item_name(&dev->item),
 			   dev->iommu_name[0] ? dev->iommu_name : "-", dev->id,
 			   dev->group, dev->pasid_bits,
-			   dev->parent[0] ? dev->parent : "-", !!dev->iommu);
+			   dev->parent[0] ? dev->parent : "-",
+			   dev->parent_dev ? dev->edev.parent_pasid : dev->pasid,
+			   !!dev->iommu);
 		if (dev->iommu)
 			seq_printf(s, " hwgroup=%u", dev->hwgroup);
 		else
