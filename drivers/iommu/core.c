@@ -280,12 +280,19 @@ void emu_dev_remove(struct emu_dev *dev)
 	list_del(&dev->group_node);
 	group->ndevices--;
 	mutex_unlock(&group->lock);
+	/*
+	 * Its PASID on the parent is blocked now: give it back, under the
+	 * parent's group lock, which a DMA of the parent on that PASID holds
+	 * while it uses this device's group
+	 */
+	if (dev->parent) {
+		mutex_lock(&dev->parent->group->lock);
+		xa_erase(&dev->parent->sub_pasids, dev->parent_pasid);
+		mutex_unlock(&dev->parent->group->lock);
+	}
 	if (!group->ndevices)
 		emu_group_free(group);
 	dev->group = NULL;
-	/* Its PASID on the parent is blocked now: give it back */
-	if (dev->parent)
-		xa_erase(&dev->parent->sub_pasids, dev->parent_pasid);
 	/* The platform removes sub-devices before their parent */
 	WARN_ON(!xa_empty(&dev->sub_pasids));
 	xa_destroy(&dev->sub_pasids);
@@ -700,6 +707,65 @@ static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
 	return wait.code == EMU_PAGE_RESP_SUCCESS ? 0 : -EIO;
 }
 
+/*
+ * Translate the page of @iova through what @group has attached on @slot,
+ * for a request of @wire_dev on @wire_pasid, and copy up to the end of
+ * that page; *@chunk is set to the bytes copied.
+ */
+static int emu_dma_page(struct emu_group *group, u32 slot,
+			struct emu_dev *wire_dev, u32 wire_pasid, u64 iova,
+			unsigned int access, void *buf, size_t len,
+			size_t *chunk)
+{
+	struct emu_translation tr = {};
+	struct emu_domain *domain;
+	int rc = -EIO;
+
+	down_read(&group->dma_lock);
+	domain = xa_load(&group->domains, slot);
+	if (domain && domain->ops->translate) {
+		down_read(&domain->dma_lock);
+		rc = domain->ops->translate(domain, wire_dev, wire_pasid, iova,
+					    access, &tr);
+		if (!rc) {
+			*chunk = min3((u64)len, tr.len,
+				      (u64)(PAGE_SIZE - offset_in_page(tr.pa)));
+			emu_dma_copy(tr.pa, buf, *chunk,
+				     access & EMU_DMA_WRITE);
+			if (tr.held)
+				up_read(tr.held);
+		}
+		up_read(&domain->dma_lock);
+	}
+	up_read(&group->dma_lock);
+	return rc;
+}
+
+/*
+ * A device's own request on a PASID a sub-device holds: on the wire it is
+ * the sub-device's, so it goes through the sub-device's attachment. The
+ * device's group lock keeps the sub-device (and its group) from going
+ * away meanwhile. Page requests are left to the sub-device's own DMA.
+ */
+static int emu_dma_page_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
+			       unsigned int access, void *buf, size_t len,
+			       size_t *chunk)
+{
+	struct emu_dev *sub;
+	int rc = -EIO;
+
+	mutex_lock(&dev->group->lock);
+	sub = xa_load(&dev->sub_pasids, pasid);
+	if (sub)
+		rc = emu_dma_page(sub->group, EMU_NO_PASID, dev, pasid, iova,
+				  access, buf, len, chunk);
+	else
+		rc = emu_dma_page(dev->group, pasid, dev, pasid, iova, access,
+				  buf, len, chunk);
+	mutex_unlock(&dev->group->lock);
+	return rc == -EAGAIN ? -EIO : rc;
+}
+
 /**
  * emu_dev_dma() - a DMA of @dev, translated as the hardware would
  * @dev: the device
@@ -728,7 +794,6 @@ static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
 int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 		size_t len, bool write)
 {
-	struct emu_group *group = dev->group;
 	unsigned int access = write ? EMU_DMA_WRITE : EMU_DMA_READ;
 	u64 requested = U64_MAX;	/* page a request was answered for */
 	u32 wire_pasid = pasid;
@@ -740,29 +805,16 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 	wire_dev = emu_dev_route(dev, &wire_pasid);
 
 	while (len) {
-		struct emu_translation tr = {};
-		struct emu_domain *domain;
-		size_t chunk;
-		int rc = -EIO;
+		size_t chunk = 0;
+		int rc;
 
-		down_read(&group->dma_lock);
-		domain = xa_load(&group->domains, pasid);
-		if (domain && domain->ops->translate) {
-			down_read(&domain->dma_lock);
-			rc = domain->ops->translate(domain, wire_dev,
-						    wire_pasid, iova, access,
-						    &tr);
-			if (!rc) {
-				chunk = min3((u64)len, tr.len,
-					     (u64)(PAGE_SIZE -
-						   offset_in_page(tr.pa)));
-				emu_dma_copy(tr.pa, buf, chunk, write);
-				if (tr.held)
-					up_read(tr.held);
-			}
-			up_read(&domain->dma_lock);
-		}
-		up_read(&group->dma_lock);
+		if (emu_dev_pasid_is_sub(dev, pasid))
+			rc = emu_dma_page_of_sub(dev, pasid, iova, access, buf,
+						 len, &chunk);
+		else
+			rc = emu_dma_page(dev->group, pasid, wire_dev,
+					  wire_pasid, iova, access, buf, len,
+					  &chunk);
 		if (rc == -EAGAIN) {
 			/* One request per page: a second fault is final */
 			if ((iova & PAGE_MASK) == requested)

@@ -39,6 +39,9 @@
 #define VTD_TLB_READ		BIT(0)
 #define VTD_TLB_WRITE		BIT(1)
 
+/* Widest address a first-stage entry holds */
+#define VTD_FS_MAX_OAS		52U
+
 #define VTD_S1_FLAGS \
 	(IOMMU_VTD_S1_SRE | IOMMU_VTD_S1_EAFE | IOMMU_VTD_S1_WPE)
 
@@ -128,8 +131,10 @@ static const struct emu_pt_walk_ops vtd_s2_ops = {
 /*
  * Both stages for one address: the host physical address, the size of
  * the page or block the two leaves have in common and the IOTLB
- * permissions; -EAGAIN for a non-present first-stage entry that a page
- * request may fix, -EIO for any other fault.
+ * permissions; -EAGAIN for a first-stage fault that a page request may
+ * fix (an entry not present, or without the write or user permission the
+ * request needs) when the domain has a fault handler, else -EIO.
+ * Second-stage faults are the host's business: always -EIO.
  */
 static int vtd_nested_walk(struct vtd_nested *nd, u64 iova,
 			   unsigned int access, phys_addr_t *pa, u64 *size,
@@ -139,7 +144,8 @@ static int vtd_nested_walk(struct vtd_nested *nd, u64 iova,
 
 	if (emu_pt_walk(&nd->s1, iova, access, &vtd_s2_ops, nd->parent, &s1) ||
 	    s1.fault != EMU_PT_FAULT_NONE) {
-		if (s1.fault == EMU_PT_FAULT_TRANSLATION &&
+		if ((s1.fault == EMU_PT_FAULT_TRANSLATION ||
+		     s1.fault == EMU_PT_FAULT_PERMISSION) &&
 		    nd->domain.iopf_handler)
 			return -EAGAIN;
 		return -EIO;
@@ -408,8 +414,11 @@ struct emu_domain *vtd_domain_alloc_nested(struct emu_dev *dev,
 		.fmt = EMU_PT_X86_FS,
 		.root = s1.pgtbl_addr,
 		.ias = s1.addr_width,
-		/* Table and output addresses are guest physical */
-		.oas = nd->parent->wcfg.ias,
+		/*
+		 * Table and output addresses are guest physical: at most the
+		 * second stage's input width, and x86 entries hold 52 bits
+		 */
+		.oas = min(nd->parent->wcfg.ias, VTD_FS_MAX_OAS),
 		.flags = EMU_PT_WALK_SET_AD,
 	};
 	if (s1.flags & IOMMU_VTD_S1_EAFE)
