@@ -307,19 +307,17 @@ TEST_F(vtd_errno, invalidate_array)
 	EXPECT_ERR(EINVAL, mock_invalidate(self->fd, self->nested, 0x5a,
 					   &inv, INV_LEN, 1, &done));
 	EXPECT_EQ(0, done);
-	/* Too short, or longer with a non-zero tail */
+	/*
+	 * Entries of another size than the kernel's struct: too short, or
+	 * longer even with a zero tail (a newer layout it cannot honour)
+	 */
 	EXPECT_ERR(EINVAL, mock_invalidate(self->fd, self->nested,
 					   INV_TYPE, &inv, INV_LEN - 8, 1,
 					   &done));
 	EXPECT_EQ(0, done);
-	ASSERT_OK(mock_invalidate(self->fd, self->nested, INV_TYPE, wide,
-				  sizeof(wide[0]), 2, &done));
-	EXPECT_EQ(2, done);
-	wide[1].tail = 1;
-	EXPECT_ERR(E2BIG, mock_invalidate(self->fd, self->nested,
-					  INV_TYPE, wide, sizeof(wide[0]),
-					  2, &done));
-	EXPECT_EQ(1, done);
+	EXPECT_ERR(EINVAL, mock_invalidate(self->fd, self->nested, INV_TYPE,
+					   wide, sizeof(wide[0]), 2, &done));
+	EXPECT_EQ(0, done);
 	/* Entries that are not there */
 	EXPECT_ERR(EINVAL, mock_invalidate(self->fd, self->nested,
 					   INV_TYPE, NULL, INV_LEN, 1,

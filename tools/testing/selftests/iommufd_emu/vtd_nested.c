@@ -50,7 +50,7 @@ FIXTURE_VARIANT_ADD(vtd_nested, five_level)
 {
 	.ias = "57",
 	.levels = 5,
-	.iova = 0x1a5000012200000ULL,
+	.iova = 0xa5000012200000ULL,	/* canonical: bit 56 clear */
 };
 
 FIXTURE_SETUP(vtd_nested)
@@ -329,6 +329,9 @@ TEST_F(vtd_nested, permissions)
 	EXPECT_EQ(0x15, HOST(5, 0));
 
 	EXPECT_ERR(EIO, vtd_dma_peek(self->dfd, 0, IOVA(3)));
+	/* A mapped IOVA made non-canonical (above the table's width) */
+	EXPECT_ERR(EIO, vtd_dma_peek(self->dfd, 0, IOVA(0) |
+				     BIT_ULL(variant->levels == 5 ? 57 : 48)));
 	/* A transfer stops at the fault; the pages before it went through */
 	{
 		char buf[2 * PAGE_SIZE];
@@ -448,6 +451,7 @@ TEST_F(vtd_nested, invalidation)
 	EXPECT_EQ(0x26, HOST(5, 0));
 
 	/* Present to not present: DMA works until the invalidation */
+	EXPECT_EQ(0x26, vtd_dma_peek(self->dfd, 0, IOVA(2)));
 	ASSERT_OK(vtd_pte_set(&self->g, IOVA(2), 1, 0));
 	EXPECT_EQ(0x26, vtd_dma_peek(self->dfd, 0, IOVA(2)));
 	ASSERT_OK(vtd_invalidate(self->fd, s1, IOVA(2), 1, 0));

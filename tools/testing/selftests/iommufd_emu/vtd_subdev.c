@@ -270,6 +270,10 @@ TEST_F(vtd_subdev, parent_removal_busy)
 	/* and the sub-device cannot come back without it */
 	EXPECT_ERR(ENODEV, vtd_cfs_set("devices", S1, "enable", "1"));
 	ASSERT_OK(vtd_cfs_set("devices", P1, "enable", "1"));
+	/* (nor into group 9 while s2 is bound: the group has an owner) */
+	EXPECT_ERR(EBUSY, vtd_cfs_set("devices", S1, "enable", "1"));
+	close(self->s2);
+	self->s2 = -1;
 	ASSERT_OK(vtd_cfs_set("devices", S1, "enable", "1"));
 	ASSERT_OK(vtd_cfs_rmdir("devices", S1));
 	EXPECT_ERR(EBUSY, vtd_cfs_rmdir("devices", P2));
@@ -344,6 +348,20 @@ TEST_F(vtd_subdev, configfs_errors)
 		"pasid", "1");
 	try_sub(EINVAL, "a PASID without a parent", "iommu", INST, "id",
 		"0x40", "pasid", "3");
+
+	/* A PASID the parent's own user has attached */
+	ASSERT_OK(vtd_dev_attach(self->p1, 0, self->h.parent));
+	ASSERT_OK(vtd_dev_attach(self->p1, 5, self->h.ss));
+	try_sub(EBUSY, "PASID in use by the parent", "parent", P1, "pasid",
+		"5");
+	/* No PASID left to choose: a 1-bit parent has only PASID 1 */
+	ASSERT_OK(vtd_cfs_set("devices", "vtds_p3", "pasid_bits", "1"));
+	ASSERT_OK(vtd_cfs_set("devices", "vtds_p3", "id", "0x31"));
+	ASSERT_OK(vtd_cfs_set("devices", "vtds_p3", "enable", "1"));
+	ASSERT_OK(vtd_make_subdev("vtds_s3", "vtds_p3", 0, 0));
+	EXPECT_EQ(1, pasid_of("vtds_s3"));
+	try_sub(ENOSPC, "no PASID left", "parent", "vtds_p3");
+	ASSERT_OK(vtd_cfs_rmdir("devices", "vtds_s3"));
 
 	/* Accepted: the parent's instance named, another parent's PASID 1,
 	 * and an id that clashes (a sub-device has none of its own)
