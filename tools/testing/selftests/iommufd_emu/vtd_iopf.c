@@ -14,6 +14,7 @@
 
 #define INST		"vtdf_iommu"
 #define DEV		"vtdf_dev"
+#define SUB		"vtdf_sub"
 #define GUEST_GPA	0x40000000ULL
 #define GUEST_SIZE	(2UL << 20)
 #define FS_IOVA		0x20000000000ULL
@@ -82,7 +83,7 @@ FIXTURE_SETUP(vtd_iopf)
 
 FIXTURE_TEARDOWN(vtd_iopf)
 {
-	static const char * const devs[] = { DEV, NULL };
+	static const char * const devs[] = { SUB, DEV, NULL };
 	static const char * const iommus[] = { INST, NULL };
 
 	if (self->dfd >= 0)
@@ -386,6 +387,38 @@ TEST_F(vtd_iopf, detach_while_waiting)
 	expect_dma_dropped(&job);
 	/* Nothing waits any more: the HWPT can go */
 	EXPECT_OK(emu_destroy(self->fd, self->iopf));
+}
+
+/*
+ * A sub-device's request names the sub-device and carries no PASID: its
+ * PASID is the platform's business, not its user's
+ */
+TEST_F(vtd_iopf, subdev_request)
+{
+	struct iommu_hwpt_pgfault rec;
+	struct dma_job job;
+	__u32 sub_id;
+	char c = 0x3c;
+	int sub;
+
+	ASSERT_OK(vtd_make_subdev(SUB, DEV, 0, 0));
+	sub = vtd_dev_open_bind(SUB, self->fd, &sub_id);
+	ASSERT_LE(0, sub);
+	ASSERT_OK(vtd_dev_attach(sub, 0, self->iopf));
+	ASSERT_OK(dma_job_start(&job, sub, IOMMUFD_EMU_DMA_WRITE, 0,
+				IOVA(FIRST_HOLE + 3) + 7, &c, 1));
+	ASSERT_OK(vtd_fault_wait(self->fault_fd, &rec, WAIT_MS));
+	EXPECT_EQ(sub_id, rec.dev_id);
+	EXPECT_EQ(IOMMU_PGFAULT_FLAGS_LAST_PAGE, rec.flags);
+	EXPECT_EQ(0, rec.pasid);
+	EXPECT_EQ(IOVA(FIRST_HOLE + 3), rec.addr);
+	EXPECT_EQ(IOMMU_PGFAULT_PERM_WRITE, rec.perm);
+	guest_fix(FIRST_HOLE + 3, FS_LEAF_RW);
+	ASSERT_OK(mock_respond(self->fault_fd, rec.cookie,
+			       IOMMUFD_PAGE_RESP_SUCCESS));
+	ASSERT_OK(dma_job_finish(&job));
+	EXPECT_EQ(0x3c, HOST(FIRST_HOLE + 3, 7));
+	close(sub);
 }
 
 /* Unplugging the device while its DMA waits */
