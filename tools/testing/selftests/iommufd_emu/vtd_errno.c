@@ -5,7 +5,8 @@
  * emulated VT-d, and that a refused call changes nothing.
  *
  * Two instances: "full" with every optional capability (SRS, EAFS, ...)
- * and "bare" with sre=0 and eafe=0; both 4-level (ias 48, no FL5LP).
+ * and "bare" with sre=0, eafe=0 and fs_1g=0; both 4-level (ias 48, no
+ * FL5LP).
  * Where upstream checks the address width and the SRE/EAFE flags when the
  * domain is attached, this model refuses them at allocation already.
  */
@@ -37,7 +38,9 @@ FIXTURE(vtd_errno)
 
 FIXTURE_SETUP(vtd_errno)
 {
-	static const char * const bare[] = { "sre", "0", "eafe", "0", NULL };
+	static const char * const bare[] = {
+		"sre", "0", "eafe", "0", "fs_1g", "0", NULL,
+	};
 	struct iommu_hwpt_vtd_s1 s1;
 
 	self->fd = -1;
@@ -229,6 +232,38 @@ TEST_F(vtd_errno, alloc_flags_and_parents)
 	EXPECT_OK(emu_destroy(self->fd, id));
 	/* The parent is held by its nested HWPTs */
 	EXPECT_ERR(EBUSY, emu_destroy(self->fd, self->parent_f));
+}
+
+/* A 1 GiB first-stage leaf translates only where FL1GP is reported */
+TEST_F(vtd_errno, fs_1g_leaf)
+{
+	const __u64 iova = 1ULL << 39;
+	struct iommu_hwpt_vtd_s1 s1;
+	struct iommu_hw_info_vtd info;
+	char *host;
+	__u64 gpa;
+	__u32 f, b;
+
+	gpa = vtd_guest_data(&self->g, 1, 0x61, &host);
+	ASSERT_NE(0, gpa);
+	/* the guest's GiB starts at its memory: GUEST_GPA is 1 GiB-aligned */
+	ASSERT_OK(vtd_guest_map_large(&self->g, iova, GUEST_GPA, 3,
+				      FS_LEAF_RW));
+	s1 = vtd_guest_s1(&self->g, 0);
+	ASSERT_OK(vtd_hwpt_s1(self->fd, self->id_f, self->parent_f, 0, &s1,
+			      &f));
+	ASSERT_OK(vtd_hwpt_s1(self->fd, self->id_b, self->parent_b, 0, &s1,
+			      &b));
+	ASSERT_OK(vtd_dev_attach(self->df, 0, f));
+	ASSERT_OK(vtd_dev_attach(self->db, 0, b));
+
+	ASSERT_OK(vtd_hw_info(self->fd, self->id_f, &info, NULL, NULL));
+	EXPECT_TRUE(info.cap_reg & VTD_CAP_FL1GP);
+	EXPECT_EQ(0x61, vtd_dma_peek(self->df, 0, iova + gpa - GUEST_GPA));
+	ASSERT_OK(vtd_hw_info(self->fd, self->id_b, &info, NULL, NULL));
+	EXPECT_FALSE(info.cap_reg & VTD_CAP_FL1GP);
+	EXPECT_ERR(EIO, vtd_dma_peek(self->db, 0, iova + gpa - GUEST_GPA));
+	EXPECT_EQ(0x61, host[0]);
 }
 
 /* A nested HWPT belongs to its instance's devices */
