@@ -641,7 +641,16 @@ TEST_F(platform, dev_parent)
 	ASSERT_OK(DEV_W("plat_d1", "parent", "plat_d1"));
 	EXPECT_ERR(ENODEV, DEV_W("plat_d1", "enable", "1"));
 	ASSERT_OK(DEV_W("plat_d1", "parent", "plat_d0"));
+	/* A sub-device needs an enabled parent that issues PASIDs */
+	EXPECT_ERR(ENODEV, DEV_W("plat_d1", "enable", "1"));
+	ASSERT_OK(DEV_W("plat_d0", "enable", "1"));
+	EXPECT_ERR(EINVAL, DEV_W("plat_d1", "enable", "1"));
+	ASSERT_OK(DEV_W("plat_d0", "enable", "0"));
+	ASSERT_OK(DEV_W("plat_d0", "pasid_bits", "4"));
+	ASSERT_OK(DEV_W("plat_d0", "enable", "1"));
 	ASSERT_OK(DEV_W("plat_d1", "enable", "1"));
+	EXPECT_EQ(1, DEV_R("plat_d1", "pasid"));
+	EXPECT_ERR(EBUSY, DEV_W("plat_d0", "enable", "0"));
 }
 
 TEST_F(platform, iommu_removal_blocked_by_devices)
