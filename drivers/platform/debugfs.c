@@ -95,8 +95,10 @@ static void emu_plat_show_group(struct seq_file *s, struct emu_plat_dev *first)
 	char sep = '=';
 
 	mutex_lock(&group->lock);
+	/* The instance itself: a sub-device may leave its iommu empty */
 	seq_printf(s, "  %u iommu=%s tag=%u owner=%s devices", first->hwgroup,
-		   first->iommu_name, group->tag, group->owner ? "yes" : "no");
+		   config_item_name(&first->iommu->item), group->tag,
+		   group->owner ? "yes" : "no");
 	list_for_each_entry_from(dev, &emu_plat_devs, node) {
 		if (dev->iommu && dev->edev.group == group) {
 			seq_printf(s, "%c%s", sep, config_item_name(&dev->item));
