@@ -37,6 +37,7 @@
 #define FS_A		BIT_ULL(5)	/* accessed: set by the walk */
 #define FS_D		BIT_ULL(6)	/* dirty: set on leaf writes */
 #define FS_PS		BIT_ULL(7)	/* leaf at the PD (2M) or PDPT (1G) */
+#define FS_EA		BIT_ULL(10)	/* extended accessed, with EAFE */
 #define FS_XD		BIT_ULL(63)
 #define FS_ADDR_MASK	0x000ffffffffff000ULL
 

@@ -262,8 +262,9 @@ TEST_F(vtd_nested, accessed_dirty)
 		__u64 pte = vtd_pte_get(&self->g, IOVA(0), lvl);
 
 		EXPECT_TRUE(pte & FS_A);
-		/* Reads never dirty; tables never get D */
+		/* Reads never dirty; tables never get D; EA needs EAFE */
 		EXPECT_FALSE(pte & FS_D);
+		EXPECT_FALSE(pte & FS_EA);
 	}
 	/* Another page of the same table is untouched */
 	EXPECT_FALSE(vtd_pte_get(&self->g, IOVA(1), 1) & FS_A);
@@ -282,6 +283,27 @@ TEST_F(vtd_nested, accessed_dirty)
 	/* and the rest of the entry is left as the guest wrote it */
 	EXPECT_EQ(DATA_GPA(3) | FS_LEAF_RW | FS_A | FS_D,
 		  vtd_pte_get(&self->g, IOVA(3), 1));
+}
+
+/* With EAFE the walk sets the extended-accessed flag next to A */
+TEST_F(vtd_nested, extended_accessed)
+{
+	struct iommu_hwpt_vtd_s1 s1d;
+	unsigned int lvl;
+	__u32 s1;
+
+	ASSERT_OK(vtd_guest_map(&self->g, self->iova, self->data,
+				NPAGES * PAGE_SIZE, FS_LEAF_RW));
+	s1d = vtd_guest_s1(&self->g, IOMMU_VTD_S1_EAFE);
+	ASSERT_OK(vtd_hwpt_s1(self->fd, self->dev_id, self->parent, 0, &s1d,
+			      &s1));
+	ASSERT_OK(vtd_dev_attach(self->dfd, 0, s1));
+	ASSERT_OK(vtd_dma_poke(self->dfd, 0, IOVA(2), 0x42));
+	for (lvl = self->g.levels; lvl >= 1; lvl--)
+		EXPECT_EQ(FS_A | FS_EA, vtd_pte_get(&self->g, IOVA(2), lvl) &
+			  (FS_A | FS_EA));
+	EXPECT_TRUE(vtd_pte_get(&self->g, IOVA(2), 1) & FS_D);
+	EXPECT_EQ(0, vtd_pte_get(&self->g, IOVA(3), 1) & (FS_A | FS_EA));
 }
 
 /* Present, writable and user bits are checked on every level */
