@@ -158,7 +158,7 @@ TEST_F(vtd_nested, hw_info_caps_off)
 {
 	static const char * const caps[] = {
 		"sre", "0", "eafe", "0", "prs", "0", "fs_1g", "0",
-		"nesting", "0", "pasid_bits", "0", NULL,
+		"nesting", "0", "pasid_bits", "0", "stage1", "0", NULL,
 	};
 	static const char * const devs[] = { "vtdn_plain", NULL };
 	static const char * const iommus[] = { "vtdn_bare", NULL };
@@ -181,6 +181,9 @@ TEST_F(vtd_nested, hw_info_caps_off)
 	EXPECT_FALSE(info.ecap_reg & VTD_ECAP_PRS);
 	EXPECT_FALSE(info.ecap_reg & VTD_ECAP_PASID);
 	EXPECT_FALSE(info.cap_reg & VTD_CAP_FL1GP);
+	/* Second stage only */
+	EXPECT_FALSE(info.ecap_reg & VTD_ECAP_FLTS);
+	EXPECT_TRUE(info.ecap_reg & VTD_ECAP_SLTS);
 	/* Without nesting there is no nest parent to build on */
 	EXPECT_ERR(EOPNOTSUPP, vtd_hwpt_paging(self->fd, dev_id, self->ioas,
 					       IOMMU_HWPT_ALLOC_NEST_PARENT,
