@@ -24,6 +24,7 @@
 #define FS_IOVA		0x30000000000ULL
 #define NPAGES		4
 #define FILL		0x50
+#define IOVA(_page)	(FS_IOVA + (_page) * PAGE_SIZE)
 /* The device's own PASIDs used by the threads; the sub-device has 1 */
 #define FIRST_PASID	2
 #define NR_PASIDS	4
@@ -126,7 +127,7 @@ static int step_sub(struct worker *w)
 static int dma_check(struct worker *w, int dfd, __u32 pasid)
 {
 	bool fs = pick(w, 2);
-	__u64 addr = fs ? FS_IOVA + PAGE_SIZE : w->st->data + 2 * PAGE_SIZE;
+	__u64 addr = fs ? IOVA(1) : w->st->data + 2 * PAGE_SIZE;
 	int want = fs ? FILL + 1 : FILL + 2;
 	int got = vtd_dma_peek(dfd, pasid, addr);
 
@@ -260,8 +261,7 @@ TEST_F_TIMEOUT(vtd_stress, attach_while_dma, 300)
 	/* The rules still hold after the storm */
 	ASSERT_OK(vtd_dev_attach(self->st.dev, 0, self->st.h.parent));
 	ASSERT_OK(vtd_dev_attach(self->st.dev, FIRST_PASID, self->st.h.fs));
-	EXPECT_EQ(FILL + 1, vtd_dma_peek(self->st.dev, FIRST_PASID,
-					 FS_IOVA + PAGE_SIZE));
+	EXPECT_EQ(FILL + 1, vtd_dma_peek(self->st.dev, FIRST_PASID, IOVA(1)));
 	EXPECT_ERR(EBUSY, vtd_dev_attach(self->st.dev, 1, self->st.h.ss));
 	/* and closing everything leaves no reference behind */
 	for (i = 0; i < NR_PASIDS; i++)
@@ -319,8 +319,7 @@ TEST_F_TIMEOUT(vtd_stress, unplug_sub_under_dma, 120)
 	/* Its PASID is the device's again */
 	ASSERT_OK(vtd_dev_attach(self->st.dev, 0, self->st.h.parent));
 	ASSERT_OK(vtd_dev_attach(self->st.dev, 1, self->st.h.fs));
-	EXPECT_EQ(FILL + 1, vtd_dma_peek(self->st.dev, 1,
-					 FS_IOVA + PAGE_SIZE));
+	EXPECT_EQ(FILL + 1, vtd_dma_peek(self->st.dev, 1, IOVA(1)));
 }
 
 TEST_HARNESS_MAIN
