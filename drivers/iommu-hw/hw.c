@@ -118,6 +118,7 @@ int emu_hw_check_cap(const char *type, enum emu_hw_cap cap, u32 value,
 	case EMU_HW_CAP_SRE:
 	case EMU_HW_CAP_EAFE:
 	case EMU_HW_CAP_PRS:
+	case EMU_HW_CAP_DIRTY_TRACKING:
 		if (value > 1) {
 			*reason = "must be 0 or 1";
 			return -EINVAL;
@@ -524,6 +525,7 @@ static int emu_hw_paging_translate(struct emu_domain *domain,
 				   struct emu_translation *out)
 {
 	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	struct emu_pt_walk_cfg wcfg = hdom->wcfg;
 	struct emu_pt_walk_result res;
 	unsigned int pt_access = 0;
 
@@ -531,12 +533,52 @@ static int emu_hw_paging_translate(struct emu_domain *domain,
 		pt_access |= EMU_PT_ACCESS_READ;
 	if (access & EMU_DMA_WRITE)
 		pt_access |= EMU_PT_ACCESS_WRITE;
-	if (emu_pt_walk(&hdom->wcfg, iova, pt_access, &emu_pt_host_ops, NULL,
-			&res))
+	/* Hardware dirty tracking: the walk sets accessed and dirty flags */
+	if (READ_ONCE(hdom->dirty_tracking))
+		wcfg.flags |= EMU_PT_WALK_SET_AD;
+	if (emu_pt_walk(&wcfg, iova, pt_access, &emu_pt_host_ops, NULL, &res))
 		return -EIO;
 	out->pa = res.oa;
 	out->len = res.size - (iova & (res.size - 1));
 	return 0;
+}
+
+static int emu_hw_paging_set_dirty_tracking(struct emu_domain *domain,
+					    bool enable)
+{
+	WRITE_ONCE(to_emu_hw_domain(domain)->dirty_tracking, enable);
+	return 0;
+}
+
+static int emu_hw_dirty_record(void *ctx, u64 iova, u64 size)
+{
+	return emu_dirty_record(ctx, iova, size);
+}
+
+/*
+ * The dirty flags are in the leaves the emulated walks update. Clearing
+ * them is followed by dropping cached translations (unmap_notify), with
+ * DMA excluded, so that a cached writable entry cannot skip setting the
+ * flag again.
+ */
+static int emu_hw_paging_read_and_clear_dirty(struct emu_domain *domain,
+					      unsigned long iova, size_t size,
+					      bool clear,
+					      struct emu_dirty_bitmap *dirty)
+{
+	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	int rc;
+
+	mutex_lock(&hdom->pt_lock);
+	rc = emu_pgtable_read_and_clear_dirty(hdom->pt, iova, size, clear,
+					      emu_hw_dirty_record, dirty);
+	mutex_unlock(&hdom->pt_lock);
+	if (clear && hdom->unmap_notify) {
+		down_write(&domain->dma_lock);
+		hdom->unmap_notify(hdom, iova, size);
+		up_write(&domain->dma_lock);
+	}
+	return rc;
 }
 
 static void emu_hw_paging_free(struct emu_domain *domain)
@@ -569,6 +611,8 @@ static const struct emu_domain_ops emu_hw_paging_ops = {
 	.unmap = emu_hw_paging_unmap,
 	.iova_to_phys = emu_hw_paging_iova_to_phys,
 	.translate = emu_hw_paging_translate,
+	.set_dirty_tracking = emu_hw_paging_set_dirty_tracking,
+	.read_and_clear_dirty = emu_hw_paging_read_and_clear_dirty,
 	.free = emu_hw_paging_free,
 };
 

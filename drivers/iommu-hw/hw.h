@@ -36,6 +36,8 @@
  * @eafe: VT-d: the first-stage extended-accessed flag (ECAP.EAFS)
  * @prs: VT-d: page requests (ECAP.PRS); reported only, faults of the
  *	 emulated DMA become page requests either way
+ * @dirty_tracking: VT-d: second-stage accessed/dirty flags (ECAP.SLADS),
+ *		    so paging domains can track dirty pages
  *
  * The VT-d booleans may be written on any type; other types ignore them.
  */
@@ -50,6 +52,7 @@ struct emu_hw_caps {
 	bool sre;
 	bool eafe;
 	bool prs;
+	bool dirty_tracking;
 };
 
 /**
@@ -64,6 +67,7 @@ struct emu_hw_caps {
  * @EMU_HW_CAP_SRE: &emu_hw_caps.sre
  * @EMU_HW_CAP_EAFE: &emu_hw_caps.eafe
  * @EMU_HW_CAP_PRS: &emu_hw_caps.prs
+ * @EMU_HW_CAP_DIRTY_TRACKING: &emu_hw_caps.dirty_tracking
  */
 enum emu_hw_cap {
 	EMU_HW_CAP_IAS,
@@ -76,6 +80,7 @@ enum emu_hw_cap {
 	EMU_HW_CAP_SRE,
 	EMU_HW_CAP_EAFE,
 	EMU_HW_CAP_PRS,
+	EMU_HW_CAP_DIRTY_TRACKING,
 };
 
 int emu_hw_default_caps(const char *type, struct emu_hw_caps *caps);
@@ -171,8 +176,12 @@ static inline const struct emu_hw_caps *emu_hw_dev_caps(struct emu_dev *dev)
  * @unmap_notify: optional, set by the driver: called after each unmap with
  *		  the domain's dma_lock held for write, before the unmapped
  *		  pages are released, so that cached translations leading to
- *		  them can be dropped
+ *		  them can be dropped; also after dirty flags were cleared,
+ *		  so that cached writable translations set them again
  * @drv_priv: free for the driver
+ * @dirty_tracking: DMA writes set the dirty flags of the leaves they use
+ *		    (only on a format that has them, for a domain allocated
+ *		    with EMU_DOMAIN_DIRTY_TRACKING)
  */
 struct emu_hw_domain {
 	struct emu_domain domain;
@@ -183,6 +192,7 @@ struct emu_hw_domain {
 	void (*unmap_notify)(struct emu_hw_domain *hdom, unsigned long iova,
 			     size_t size);
 	void *drv_priv;
+	bool dirty_tracking;
 };
 
 static inline struct emu_hw_domain *to_emu_hw_domain(struct emu_domain *domain)

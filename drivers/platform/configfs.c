@@ -168,6 +168,7 @@ static const struct emu_plat_cap_attr {
 	{ "sre", EMU_HW_CAP_SRE, true },
 	{ "eafe", EMU_HW_CAP_EAFE, true },
 	{ "prs", EMU_HW_CAP_PRS, true },
+	{ "dirty_tracking", EMU_HW_CAP_DIRTY_TRACKING, true },
 };
 
 static const struct emu_plat_cap_attr *emu_plat_cap_attr(const char *name)
@@ -206,6 +207,8 @@ static u32 emu_plat_cap_get(const struct emu_hw_caps *caps,
 		return caps->eafe;
 	case EMU_HW_CAP_PRS:
 		return caps->prs;
+	case EMU_HW_CAP_DIRTY_TRACKING:
+		return caps->dirty_tracking;
 	}
 	return 0;
 }
@@ -243,6 +246,9 @@ static void emu_plat_cap_set(struct emu_hw_caps *caps, enum emu_hw_cap cap,
 		break;
 	case EMU_HW_CAP_PRS:
 		caps->prs = value;
+		break;
+	case EMU_HW_CAP_DIRTY_TRACKING:
+		caps->dirty_tracking = value;
 		break;
 	}
 }
@@ -328,6 +334,7 @@ EMU_PLAT_IOMMU_CAP(fs_1g);
 EMU_PLAT_IOMMU_CAP(sre);
 EMU_PLAT_IOMMU_CAP(eafe);
 EMU_PLAT_IOMMU_CAP(prs);
+EMU_PLAT_IOMMU_CAP(dirty_tracking);
 
 static int emu_plat_iommu_enable(struct emu_plat_iommu *iommu)
 {
@@ -409,6 +416,7 @@ static struct configfs_attribute *emu_plat_iommu_attrs[] = {
 	&emu_plat_iommu_attr_sre,
 	&emu_plat_iommu_attr_eafe,
 	&emu_plat_iommu_attr_prs,
+	&emu_plat_iommu_attr_dirty_tracking,
 	&emu_plat_iommu_attr_enable,
 	NULL,
 };

@@ -44,6 +44,7 @@
 #define VTD_ECAP_PRS		BIT_ULL(29)
 #define VTD_ECAP_SRS		BIT_ULL(31)
 #define VTD_ECAP_EAFS		BIT_ULL(34)
+#define VTD_ECAP_SLADS		BIT_ULL(45)
 #define VTD_ECAP_PSS		GENMASK_ULL(39, 35)
 #define VTD_ECAP_PASID		BIT_ULL(40)
 #define VTD_ECAP_SMTS		BIT_ULL(43)
@@ -59,6 +60,14 @@
 	(EMU_DOMAIN_NEST_PARENT | EMU_DOMAIN_DIRTY_TRACKING | \
 	 EMU_DOMAIN_PASID | EMU_DOMAIN_NO_LARGE_PAGES)
 
+static u32 vtd_dev_caps(struct emu_dev *dev)
+{
+	const struct emu_hw_caps *caps = emu_hw_dev_caps(dev);
+
+	return caps->stage2 && caps->dirty_tracking ?
+		EMU_DEV_CAP_DIRTY_TRACKING : 0;
+}
+
 static struct emu_domain *vtd_domain_alloc_paging(struct emu_dev *dev,
 						  u32 flags)
 {
@@ -70,9 +79,11 @@ static struct emu_domain *vtd_domain_alloc_paging(struct emu_dev *dev,
 	};
 	struct emu_domain *domain;
 
-	/* Dirty tracking (second-stage A/D, SLADS) is not modelled yet */
-	if ((flags & ~VTD_DOMAIN_FLAGS) ||
-	    (flags & EMU_DOMAIN_DIRTY_TRACKING))
+	if (flags & ~VTD_DOMAIN_FLAGS)
+		return ERR_PTR(-EOPNOTSUPP);
+	/* Dirty flags are those of second-stage leaves (SLADS) */
+	if ((flags & EMU_DOMAIN_DIRTY_TRACKING) &&
+	    !(vtd_dev_caps(dev) & EMU_DEV_CAP_DIRTY_TRACKING))
 		return ERR_PTR(-EOPNOTSUPP);
 	if ((flags & EMU_DOMAIN_NEST_PARENT) &&
 	    (!caps->stage2 || !caps->nesting))
@@ -103,8 +114,9 @@ static int vtd_msi_window(struct emu_dev *dev, u64 *start, u64 *last)
  * when the input width is 57 bits), caching mode (as emulated IOMMUs set
  * it), queued invalidation, coherent walks, and the first-stage options
  * (1GiB pages, supervisor requests, extended-accessed flag) and page
- * requests as configured; no dirty tracking, ATS, interrupt remapping,
- * pass-through or register offsets (no register file is emulated).
+ * requests and second-stage dirty tracking as configured; no ATS,
+ * interrupt remapping, pass-through or register offsets (no register file
+ * is emulated).
  */
 static int vtd_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
 {
@@ -121,6 +133,8 @@ static int vtd_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
 				  VTD_CAP_SAGAW_5LVL : VTD_CAP_SAGAW_4LVL) |
 		       FIELD_PREP(VTD_CAP_SLLPS, VTD_CAP_SLLPS_2M_1G);
 		ecap |= VTD_ECAP_SLTS;
+		if (caps->dirty_tracking)
+			ecap |= VTD_ECAP_SLADS;
 	}
 	if (caps->stage1) {
 		if (caps->fs_1g)
@@ -188,6 +202,7 @@ static const struct emu_iommu_ops vtd_iommu_ops = {
 	.domain_alloc_paging = vtd_domain_alloc_paging,
 	.domain_alloc_nested = vtd_domain_alloc_nested,
 	.hw_info = vtd_hw_info,
+	.dev_caps = vtd_dev_caps,
 	.msi_window = vtd_msi_window,
 };
 
