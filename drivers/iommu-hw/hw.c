@@ -135,6 +135,20 @@ int emu_hw_check_cap(const char *type, enum emu_hw_cap cap, u32 value,
 			return -EINVAL;
 		}
 		return 0;
+	case EMU_HW_CAP_FS_1G:
+	case EMU_HW_CAP_SRE:
+	case EMU_HW_CAP_EAFE:
+	case EMU_HW_CAP_PRS:
+	case EMU_HW_CAP_DIRTY_TRACKING:
+		if (!drv->vtd_features && value) {
+			*reason = "only vtd has this capability";
+			return -EINVAL;
+		}
+		if (value > 1) {
+			*reason = "must be 0 or 1";
+			return -EINVAL;
+		}
+		return 0;
 	}
 	*reason = "unknown capability";
 	return -EINVAL;
@@ -169,6 +183,17 @@ int emu_hw_check_caps(const char *type, const struct emu_hw_caps *caps,
 		rc = emu_hw_check_cap(type, EMU_HW_CAP_ATS, caps->ats, reason);
 	if (!rc)
 		rc = emu_hw_check_cap(type, EMU_HW_CAP_RIL, caps->ril, reason);
+	if (!rc)
+		rc = emu_hw_check_cap(type, EMU_HW_CAP_FS_1G, caps->fs_1g, reason);
+	if (!rc)
+		rc = emu_hw_check_cap(type, EMU_HW_CAP_SRE, caps->sre, reason);
+	if (!rc)
+		rc = emu_hw_check_cap(type, EMU_HW_CAP_EAFE, caps->eafe, reason);
+	if (!rc)
+		rc = emu_hw_check_cap(type, EMU_HW_CAP_PRS, caps->prs, reason);
+	if (!rc)
+		rc = emu_hw_check_cap(type, EMU_HW_CAP_DIRTY_TRACKING,
+				      caps->dirty_tracking, reason);
 	if (rc)
 		return rc;
 	if (!caps->stage1 && !caps->stage2) {
@@ -212,17 +237,22 @@ int emu_hw_check_dev_id(const char *type, u32 id, const char **reason)
  *
  * Hung off emu_dev::iommu_priv while at least one PASID uses a paging
  * domain, freed when the last one goes back to blocking. Only touched by
- * attach_prepare/commit/abort, which the IOMMU core calls with the group's
- * lock held.
+ * attach_prepare/commit/abort, which the IOMMU core calls with the lock of
+ * a group held: the device's own, or that of a sub-device routed through
+ * one of its PASIDs. Creating and freeing the record, and reading it
+ * outside commit, is therefore also serialised by emu_hw_dev_lock.
  */
 struct emu_hw_dev {
 	struct xarray domains;
 };
 
+static DEFINE_MUTEX(emu_hw_dev_lock);
+
 static void emu_hw_dev_put_if_empty(struct emu_dev *dev)
 {
 	struct emu_hw_dev *hdev = dev->iommu_priv;
 
+	lockdep_assert_held(&emu_hw_dev_lock);
 	if (hdev && xa_empty(&hdev->domains)) {
 		xa_destroy(&hdev->domains);
 		kfree(hdev);
@@ -235,7 +265,8 @@ static void emu_hw_dev_put_if_empty(struct emu_dev *dev)
  * @dev: the device
  * @pasid: the PASID, or EMU_NO_PASID
  *
- * Context: the caller holds the lock of @dev's group.
+ * Context: the caller holds the lock of @dev's group, and emu_hw_dev_lock
+ * when @dev may have sub-devices.
  * Return: the domain recorded for @dev and @pasid, or NULL when blocked
  * (or not attached, for a PASID).
  */
@@ -255,11 +286,16 @@ struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid)
  */
 bool emu_hw_dev_pasids_in_use(struct emu_dev *dev)
 {
-	struct emu_hw_dev *hdev = dev->iommu_priv;
 	unsigned long index = EMU_NO_PASID;
+	struct emu_hw_dev *hdev;
+	bool in_use;
 
-	return hdev && xa_find_after(&hdev->domains, &index, ULONG_MAX,
-				     XA_PRESENT);
+	mutex_lock(&emu_hw_dev_lock);
+	hdev = dev->iommu_priv;
+	in_use = hdev && xa_find_after(&hdev->domains, &index, ULONG_MAX,
+				       XA_PRESENT);
+	mutex_unlock(&emu_hw_dev_lock);
+	return in_use;
 }
 
 /**
@@ -274,12 +310,15 @@ bool emu_hw_dev_pasids_in_use(struct emu_dev *dev)
  */
 void emu_hw_dev_forget(struct emu_dev *dev, u32 pasid)
 {
-	struct emu_hw_dev *hdev = dev->iommu_priv;
+	struct emu_hw_dev *hdev;
 
-	if (!hdev)
-		return;
-	xa_erase(&hdev->domains, pasid);
-	emu_hw_dev_put_if_empty(dev);
+	mutex_lock(&emu_hw_dev_lock);
+	hdev = dev->iommu_priv;
+	if (hdev) {
+		xa_erase(&hdev->domains, pasid);
+		emu_hw_dev_put_if_empty(dev);
+	}
+	mutex_unlock(&emu_hw_dev_lock);
 }
 
 static void emu_hw_dev_attached(struct emu_dev *dev, u32 pasid,
@@ -396,6 +435,10 @@ void emu_hw_destroy(struct emu_iommu *iommu)
  * and the device's RID must then be blocked or on such a domain too;
  * conversely the RID cannot move to a domain without PASID support while a
  * PASID is attached.
+ *
+ * The PASID of a sub-device is the sub-device's RID as far as its user is
+ * concerned: any domain may go there, and it does not count as a PASID
+ * attachment of the parent.
  */
 static int emu_hw_pasid_compat(struct emu_domain *domain, struct emu_dev *dev,
 			       u32 pasid)
@@ -403,11 +446,17 @@ static int emu_hw_pasid_compat(struct emu_domain *domain, struct emu_dev *dev,
 	struct emu_domain *rid_domain = emu_hw_dev_domain(dev, EMU_NO_PASID);
 	struct emu_hw_dev *hdev = dev->iommu_priv;
 	unsigned long index = EMU_NO_PASID;
+	void *entry;
 
+	if (emu_dev_pasid_is_sub(dev, pasid))
+		return 0;
 	if (pasid == EMU_NO_PASID) {
-		if (!(domain->flags & EMU_DOMAIN_PASID) && hdev &&
-		    xa_find_after(&hdev->domains, &index, ULONG_MAX, XA_PRESENT))
-			return -EINVAL;
+		if (domain->flags & EMU_DOMAIN_PASID || !hdev)
+			return 0;
+		xa_for_each_start(&hdev->domains, index, entry, 1) {
+			if (!emu_dev_pasid_is_sub(dev, index))
+				return -EINVAL;
+		}
 		return 0;
 	}
 	if (!dev->pasid_bits || pasid >= BIT(dev->pasid_bits) ||
@@ -418,21 +467,37 @@ static int emu_hw_pasid_compat(struct emu_domain *domain, struct emu_dev *dev,
 	return 0;
 }
 
-/* Allocate what commit needs (the record and its slot), so it cannot fail */
-static int emu_hw_paging_prepare(struct emu_domain *domain,
-				 struct emu_dev *dev, u32 pasid, void **cookie)
+/**
+ * emu_hw_attach_prepare() - attach_prepare for a driver's translating domain
+ * @domain: a paging or nested domain of the driver
+ * @dev: the device
+ * @pasid: the PASID, or EMU_NO_PASID
+ * @cookie: set to NULL
+ *
+ * Checks the PASID rules and allocates what commit needs (the device's
+ * record and its slot), so that commit cannot fail. Drivers whose nested
+ * domains need nothing more use these three as their attach ops.
+ *
+ * Return: 0, -EINVAL when the PASID rules forbid it, -ENOMEM.
+ */
+int emu_hw_attach_prepare(struct emu_domain *domain, struct emu_dev *dev,
+			  u32 pasid, void **cookie)
 {
-	struct emu_hw_dev *hdev = dev->iommu_priv;
+	struct emu_hw_dev *hdev;
 	int rc;
 
 	*cookie = NULL;
+	mutex_lock(&emu_hw_dev_lock);
 	rc = emu_hw_pasid_compat(domain, dev, pasid);
 	if (rc)
-		return rc;
+		goto out_unlock;
+	hdev = dev->iommu_priv;
 	if (!hdev) {
 		hdev = kzalloc(sizeof(*hdev), GFP_KERNEL_ACCOUNT);
-		if (!hdev)
-			return -ENOMEM;
+		if (!hdev) {
+			rc = -ENOMEM;
+			goto out_unlock;
+		}
 		xa_init(&hdev->domains);
 		dev->iommu_priv = hdev;
 	}
@@ -440,11 +505,20 @@ static int emu_hw_paging_prepare(struct emu_domain *domain,
 	rc = xa_reserve(&hdev->domains, pasid, GFP_KERNEL_ACCOUNT);
 	if (rc)
 		emu_hw_dev_put_if_empty(dev);
+out_unlock:
+	mutex_unlock(&emu_hw_dev_lock);
 	return rc;
 }
 
-static void emu_hw_paging_commit(struct emu_domain *domain,
-				 struct emu_dev *dev, u32 pasid, void *cookie)
+/**
+ * emu_hw_attach_commit() - attach_commit matching emu_hw_attach_prepare()
+ * @domain: the domain
+ * @dev: the device
+ * @pasid: the PASID, or EMU_NO_PASID
+ * @cookie: unused
+ */
+void emu_hw_attach_commit(struct emu_domain *domain, struct emu_dev *dev,
+			  u32 pasid, void *cookie)
 {
 	struct emu_hw_dev *hdev = dev->iommu_priv;
 
@@ -454,14 +528,24 @@ static void emu_hw_paging_commit(struct emu_domain *domain,
 	emu_hw_dev_attached(dev, pasid, domain);
 }
 
-static void emu_hw_paging_abort(struct emu_domain *domain,
-				struct emu_dev *dev, u32 pasid, void *cookie)
+/**
+ * emu_hw_attach_abort() - attach_abort matching emu_hw_attach_prepare()
+ * @domain: the domain
+ * @dev: the device
+ * @pasid: the PASID, or EMU_NO_PASID
+ * @cookie: unused
+ */
+void emu_hw_attach_abort(struct emu_domain *domain, struct emu_dev *dev,
+			 u32 pasid, void *cookie)
 {
-	struct emu_hw_dev *hdev = dev->iommu_priv;
+	struct emu_hw_dev *hdev;
 
+	mutex_lock(&emu_hw_dev_lock);
+	hdev = dev->iommu_priv;
 	/* Drops the slot only if prepare reserved it, not if it is in use */
 	xa_release(&hdev->domains, pasid);
 	emu_hw_dev_put_if_empty(dev);
+	mutex_unlock(&emu_hw_dev_lock);
 }
 
 /*
@@ -534,6 +618,7 @@ static int emu_hw_paging_translate(struct emu_domain *domain,
 				   struct emu_translation *out)
 {
 	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	struct emu_pt_walk_cfg wcfg = hdom->wcfg;
 	struct emu_pt_walk_result res;
 	unsigned int pt_access = 0;
 
@@ -541,12 +626,52 @@ static int emu_hw_paging_translate(struct emu_domain *domain,
 		pt_access |= EMU_PT_ACCESS_READ;
 	if (access & EMU_DMA_WRITE)
 		pt_access |= EMU_PT_ACCESS_WRITE;
-	if (emu_pt_walk(&hdom->wcfg, iova, pt_access, &emu_pt_host_ops, NULL,
-			&res))
+	/* Hardware dirty tracking: the walk sets accessed and dirty flags */
+	if (READ_ONCE(hdom->dirty_tracking))
+		wcfg.flags |= EMU_PT_WALK_SET_AD;
+	if (emu_pt_walk(&wcfg, iova, pt_access, &emu_pt_host_ops, NULL, &res))
 		return -EIO;
 	out->pa = res.oa;
 	out->len = res.size - (iova & (res.size - 1));
 	return 0;
+}
+
+static int emu_hw_paging_set_dirty_tracking(struct emu_domain *domain,
+					    bool enable)
+{
+	WRITE_ONCE(to_emu_hw_domain(domain)->dirty_tracking, enable);
+	return 0;
+}
+
+static int emu_hw_dirty_record(void *ctx, u64 iova, u64 size)
+{
+	return emu_dirty_record(ctx, iova, size);
+}
+
+/*
+ * The dirty flags are in the leaves the emulated walks update. Clearing
+ * them is followed by dropping cached translations (unmap_notify), with
+ * DMA excluded, so that a cached writable entry cannot skip setting the
+ * flag again.
+ */
+static int emu_hw_paging_read_and_clear_dirty(struct emu_domain *domain,
+					      unsigned long iova, size_t size,
+					      bool clear,
+					      struct emu_dirty_bitmap *dirty)
+{
+	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	int rc;
+
+	mutex_lock(&hdom->pt_lock);
+	rc = emu_pgtable_read_and_clear_dirty(hdom->pt, iova, size, clear,
+					      emu_hw_dirty_record, dirty);
+	mutex_unlock(&hdom->pt_lock);
+	if (clear && hdom->unmap_notify) {
+		down_write(&domain->dma_lock);
+		hdom->unmap_notify(hdom, iova, size);
+		up_write(&domain->dma_lock);
+	}
+	return rc;
 }
 
 static void emu_hw_paging_free(struct emu_domain *domain)
@@ -574,13 +699,15 @@ bool emu_hw_is_paging_domain(struct emu_domain *domain)
 }
 
 static const struct emu_domain_ops emu_hw_paging_ops = {
-	.attach_prepare = emu_hw_paging_prepare,
-	.attach_commit = emu_hw_paging_commit,
-	.attach_abort = emu_hw_paging_abort,
+	.attach_prepare = emu_hw_attach_prepare,
+	.attach_commit = emu_hw_attach_commit,
+	.attach_abort = emu_hw_attach_abort,
 	.map = emu_hw_paging_map,
 	.unmap = emu_hw_paging_unmap,
 	.iova_to_phys = emu_hw_paging_iova_to_phys,
 	.translate = emu_hw_paging_translate,
+	.set_dirty_tracking = emu_hw_paging_set_dirty_tracking,
+	.read_and_clear_dirty = emu_hw_paging_read_and_clear_dirty,
 	.free = emu_hw_paging_free,
 };
 

@@ -34,6 +34,17 @@
  * @vmid_bits: SMMUv3: VMID width, 8 or 16; 0 on types without VMIDs
  * @ats: SMMUv3: the instance supports ATS (and so ATC invalidations)
  * @ril: SMMUv3: range invalidations (SMMUv3.2 RIL)
+ * @fs_1g: VT-d: first-stage tables may map 1GiB pages (CAP.FL1GP)
+ * @sre: VT-d: first-stage supervisor requests (ECAP.SRS), which nested
+ *	 domains may enable with their SRE and WPE flags
+ * @eafe: VT-d: the first-stage extended-accessed flag (ECAP.EAFS)
+ * @prs: VT-d: page requests (ECAP.PRS); reported only, faults of the
+ *	 emulated DMA become page requests either way
+ * @dirty_tracking: VT-d: second-stage accessed/dirty flags (ECAP.SLADS),
+ *		    so paging domains can track dirty pages
+ *
+ * A type that lacks one of the type-specific capabilities only accepts 0
+ * for it.
  */
 struct emu_hw_caps {
 	u32 ias;
@@ -46,6 +57,11 @@ struct emu_hw_caps {
 	u32 vmid_bits;
 	bool ats;
 	bool ril;
+	bool fs_1g;
+	bool sre;
+	bool eafe;
+	bool prs;
+	bool dirty_tracking;
 };
 
 /**
@@ -60,6 +76,11 @@ struct emu_hw_caps {
  * @EMU_HW_CAP_VMID_BITS: &emu_hw_caps.vmid_bits
  * @EMU_HW_CAP_ATS: &emu_hw_caps.ats
  * @EMU_HW_CAP_RIL: &emu_hw_caps.ril
+ * @EMU_HW_CAP_FS_1G: &emu_hw_caps.fs_1g
+ * @EMU_HW_CAP_SRE: &emu_hw_caps.sre
+ * @EMU_HW_CAP_EAFE: &emu_hw_caps.eafe
+ * @EMU_HW_CAP_PRS: &emu_hw_caps.prs
+ * @EMU_HW_CAP_DIRTY_TRACKING: &emu_hw_caps.dirty_tracking
  */
 enum emu_hw_cap {
 	EMU_HW_CAP_IAS,
@@ -72,6 +93,11 @@ enum emu_hw_cap {
 	EMU_HW_CAP_VMID_BITS,
 	EMU_HW_CAP_ATS,
 	EMU_HW_CAP_RIL,
+	EMU_HW_CAP_FS_1G,
+	EMU_HW_CAP_SRE,
+	EMU_HW_CAP_EAFE,
+	EMU_HW_CAP_PRS,
+	EMU_HW_CAP_DIRTY_TRACKING,
 };
 
 int emu_hw_default_caps(const char *type, struct emu_hw_caps *caps);
@@ -116,6 +142,8 @@ struct emu_hw_iommu {
  *	       type without them (only 0 is accepted then)
  * @smmu_features: the type has the SMMUv3 ats and ril capabilities (else
  *		   only 0 is accepted for them)
+ * @vtd_features: the type has the VT-d fs_1g, sre, eafe, prs and
+ *		  dirty_tracking capabilities (else only 0 is accepted)
  * @max_dev_id: largest device ID (StreamID, requester ID) on an instance
  * @ias_help: one line naming the supported input widths, for refusals
  * @oas_help: one line naming the supported output widths, for refusals
@@ -141,6 +169,7 @@ struct emu_hw_driver {
 	u32 max_pasid_bits;
 	u64 id_widths;
 	bool smmu_features;
+	bool vtd_features;
 	u32 max_dev_id;
 	const char *ias_help;
 	const char *oas_help;
@@ -180,10 +209,14 @@ static inline const struct emu_hw_caps *emu_hw_dev_caps(struct emu_dev *dev)
  * @unmap_notify: optional, set by the driver: called after each unmap with
  *		  the domain's dma_lock held for write, before the unmapped
  *		  pages are released, so that cached translations leading to
- *		  them can be dropped
+ *		  them can be dropped; also after dirty flags were cleared,
+ *		  so that cached writable translations set them again
  * @release: optional, set by the driver: called when the domain is freed,
  *	     before its tables go, to release @hw_id and @drv_priv
  * @drv_priv: free for the driver
+ * @dirty_tracking: DMA writes set the dirty flags of the leaves they use
+ *		    (only on a format that has them, for a domain allocated
+ *		    with EMU_DOMAIN_DIRTY_TRACKING)
  */
 struct emu_hw_domain {
 	struct emu_domain domain;
@@ -195,6 +228,7 @@ struct emu_hw_domain {
 			     size_t size);
 	void (*release)(struct emu_hw_domain *hdom);
 	void *drv_priv;
+	bool dirty_tracking;
 };
 
 static inline struct emu_hw_domain *to_emu_hw_domain(struct emu_domain *domain)
@@ -207,5 +241,11 @@ bool emu_hw_is_paging_domain(struct emu_domain *domain);
 struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid);
 bool emu_hw_dev_pasids_in_use(struct emu_dev *dev);
 void emu_hw_dev_forget(struct emu_dev *dev, u32 pasid);
+int emu_hw_attach_prepare(struct emu_domain *domain, struct emu_dev *dev,
+			  u32 pasid, void **cookie);
+void emu_hw_attach_commit(struct emu_domain *domain, struct emu_dev *dev,
+			  u32 pasid, void *cookie);
+void emu_hw_attach_abort(struct emu_domain *domain, struct emu_dev *dev,
+			 u32 pasid, void *cookie);
 
 #endif /* EMU_HW_H */

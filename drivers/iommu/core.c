@@ -13,6 +13,7 @@
  */
 #define pr_fmt(fmt) "iommufd_emu: " fmt
 
+#include <linux/completion.h>
 #include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
@@ -64,6 +65,41 @@ static bool emu_dev_uses_pasid(struct emu_dev *dev, u32 pasid)
 	return pasid == EMU_NO_PASID || dev->pasid_bits;
 }
 
+/*
+ * Where the requests of @dev on @pasid travel on the wire: a sub-device's
+ * RID requests are its parent's, tagged with the PASID it holds there.
+ * Drivers only ever see this route; groups and the uAPI only the device.
+ */
+static struct emu_dev *emu_dev_route(struct emu_dev *dev, u32 *pasid)
+{
+	if (dev->parent && *pasid == EMU_NO_PASID) {
+		*pasid = dev->parent_pasid;
+		return dev->parent;
+	}
+	return dev;
+}
+
+static int emu_dev_prepare(struct emu_domain *domain, struct emu_dev *dev,
+			   u32 pasid, void **cookie)
+{
+	dev = emu_dev_route(dev, &pasid);
+	return domain->ops->attach_prepare(domain, dev, pasid, cookie);
+}
+
+static void emu_dev_commit(struct emu_domain *domain, struct emu_dev *dev,
+			   u32 pasid, void *cookie)
+{
+	dev = emu_dev_route(dev, &pasid);
+	domain->ops->attach_commit(domain, dev, pasid, cookie);
+}
+
+static void emu_dev_abort(struct emu_domain *domain, struct emu_dev *dev,
+			  u32 pasid, void *cookie)
+{
+	dev = emu_dev_route(dev, &pasid);
+	domain->ops->attach_abort(domain, dev, pasid, cookie);
+}
+
 /* Point one device at @domain for @pasid; only for domains that can't fail */
 static void emu_dev_switch_nofail(struct emu_dev *dev, u32 pasid,
 				  struct emu_domain *domain)
@@ -72,9 +108,47 @@ static void emu_dev_switch_nofail(struct emu_dev *dev, u32 pasid,
 
 	if (!emu_dev_uses_pasid(dev, pasid))
 		return;
-	if (WARN_ON(domain->ops->attach_prepare(domain, dev, pasid, &cookie)))
+	if (WARN_ON(emu_dev_prepare(domain, dev, pasid, &cookie)))
 		return;
-	domain->ops->attach_commit(domain, dev, pasid, cookie);
+	emu_dev_commit(domain, dev, pasid, cookie);
+}
+
+/**
+ * emu_dev_pasid_is_sub() - is @pasid of @dev the route of a sub-device?
+ * @dev: a device
+ * @pasid: one of its PASIDs
+ *
+ * For drivers: such a PASID is attached through the sub-device's group,
+ * independently of what @dev's own user attaches.
+ *
+ * Return: true when a sub-device holds it.
+ */
+bool emu_dev_pasid_is_sub(struct emu_dev *dev, u32 pasid)
+{
+	return pasid != EMU_NO_PASID && xa_load(&dev->sub_pasids, pasid);
+}
+
+/*
+ * A sub-device takes its PASID on the parent, unless the parent's own user
+ * has attached that PASID already.
+ */
+static int emu_dev_claim_route(struct emu_dev *dev)
+{
+	struct emu_dev *parent = dev->parent;
+	int rc;
+
+	if (parent->iommu != dev->iommu || parent->parent || !parent->group ||
+	    dev->pasid_bits || !dev->parent_pasid ||
+	    dev->parent_pasid >= BIT(parent->pasid_bits))
+		return -EINVAL;
+	mutex_lock(&parent->group->lock);
+	if (xa_load(&parent->group->domains, dev->parent_pasid))
+		rc = -EBUSY;
+	else
+		rc = xa_insert(&parent->sub_pasids, dev->parent_pasid, dev,
+			       GFP_KERNEL);
+	mutex_unlock(&parent->group->lock);
+	return rc;
 }
 
 static struct emu_group *emu_group_alloc(struct emu_iommu *iommu, u32 tag)
@@ -138,6 +212,10 @@ int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 
 	INIT_LIST_HEAD(&dev->iopf_partial);
 	atomic_set(&dev->iopf_pending, 0);
+	xa_init(&dev->sub_pasids);
+	INIT_LIST_HEAD(&dev->dma_waits);
+	spin_lock_init(&dev->dma_wait_lock);
+	dev->dma_waits_closed = false;
 
 	if (dev->iommu->ops->probe_dev) {
 		rc = dev->iommu->ops->probe_dev(dev);
@@ -146,6 +224,11 @@ int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 	}
 
 	mutex_lock(&emu_core_lock);
+	if (dev->parent) {
+		rc = emu_dev_claim_route(dev);
+		if (rc)
+			goto out_unlock;
+	}
 	if (group_tag) {
 		list_for_each_entry(iter, &emu_groups, node) {
 			if (iter->iommu == dev->iommu && iter->tag == group_tag) {
@@ -176,6 +259,9 @@ int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 	if (rc && !group->ndevices)
 		emu_group_free(group);
 out_unlock:
+	if (rc && dev->parent)
+		xa_cmpxchg(&dev->parent->sub_pasids, dev->parent_pasid, dev,
+			   NULL, 0);
 	mutex_unlock(&emu_core_lock);
 	if (rc && dev->iommu->ops->release_dev)
 		dev->iommu->ops->release_dev(dev);
@@ -202,9 +288,22 @@ void emu_dev_remove(struct emu_dev *dev)
 	list_del(&dev->group_node);
 	group->ndevices--;
 	mutex_unlock(&group->lock);
+	/*
+	 * Its PASID on the parent is blocked now: give it back, under the
+	 * parent's group lock, which a DMA of the parent on that PASID holds
+	 * while it uses this device's group
+	 */
+	if (dev->parent) {
+		mutex_lock(&dev->parent->group->lock);
+		xa_erase(&dev->parent->sub_pasids, dev->parent_pasid);
+		mutex_unlock(&dev->parent->group->lock);
+	}
 	if (!group->ndevices)
 		emu_group_free(group);
 	dev->group = NULL;
+	/* The platform removes sub-devices before their parent */
+	WARN_ON(!xa_empty(&dev->sub_pasids));
+	xa_destroy(&dev->sub_pasids);
 	mutex_unlock(&emu_core_lock);
 	if (dev->iommu->ops->release_dev)
 		dev->iommu->ops->release_dev(dev);
@@ -332,7 +431,8 @@ struct emu_domain *emu_group_domain(struct emu_group *group, u32 pasid)
  * domain (replace). Either every device of the group switches, or none.
  *
  * Return: 0; -EINVAL for a domain of another instance or a PASID the
- * instance does not support; -ENOMEM; a driver's refusal.
+ * instance does not support; -EBUSY for a PASID a sub-device of a member
+ * holds; -ENOMEM; a driver's refusal.
  */
 int emu_group_set_domain(struct emu_group *group, u32 pasid,
 			 struct emu_domain *domain)
@@ -354,6 +454,11 @@ int emu_group_set_domain(struct emu_group *group, u32 pasid,
 	old = xa_load(&group->domains, pasid);
 	if (old == domain)
 		return 0;
+	list_for_each_entry(dev, &group->devices, group_node) {
+		if (emu_dev_uses_pasid(dev, pasid) &&
+		    emu_dev_pasid_is_sub(dev, pasid))
+			return -EBUSY;
+	}
 
 	cookies = kcalloc(group->ndevices, sizeof(*cookies), GFP_KERNEL);
 	if (!cookies && group->ndevices)
@@ -367,8 +472,7 @@ int emu_group_set_domain(struct emu_group *group, u32 pasid,
 
 	list_for_each_entry(dev, &group->devices, group_node) {
 		if (emu_dev_uses_pasid(dev, pasid)) {
-			rc = domain->ops->attach_prepare(domain, dev, pasid,
-							 &cookies[i]);
+			rc = emu_dev_prepare(domain, dev, pasid, &cookies[i]);
 			if (rc)
 				goto out_abort;
 		}
@@ -381,8 +485,7 @@ int emu_group_set_domain(struct emu_group *group, u32 pasid,
 	i = 0;
 	list_for_each_entry(dev, &group->devices, group_node) {
 		if (emu_dev_uses_pasid(dev, pasid))
-			domain->ops->attach_commit(domain, dev, pasid,
-						   cookies[i]);
+			emu_dev_commit(domain, dev, pasid, cookies[i]);
 		i++;
 	}
 	up_write(&group->dma_lock);
@@ -396,8 +499,7 @@ out_abort:
 		if (i == prepared)
 			break;
 		if (emu_dev_uses_pasid(dev, pasid))
-			domain->ops->attach_abort(domain, dev, pasid,
-						  cookies[i]);
+			emu_dev_abort(domain, dev, pasid, cookies[i]);
 		i++;
 	}
 	if (!old)
@@ -518,6 +620,176 @@ static struct emu_domain *emu_dma_domain(struct emu_group *group, u32 pasid)
 	return domain && domain->type == EMU_DOMAIN_NESTED ? domain : NULL;
 }
 
+/* Page request group indexes are 9 bits wide on the wire (PCIe PRI) */
+#define EMU_DMA_PRGI_MASK	0x1ff
+
+/**
+ * struct emu_dma_wait - an emulated DMA waiting for its page request
+ * @node: entry in emu_dev::dma_waits while unanswered
+ * @req: the request it sent
+ * @done: completed with the answer, or when the device goes away
+ * @code: the answer
+ * @gone: the device went away instead
+ */
+struct emu_dma_wait {
+	struct list_head node;
+	struct emu_page_request req;
+	struct completion done;
+	enum emu_page_response code;
+	bool gone;
+};
+
+/*
+ * Called for every answer to a page request of @dev (iopf.c): complete the
+ * DMA that sent it, if one waits. Any context but hard IRQ.
+ */
+void emu_dev_dma_page_response(struct emu_dev *dev,
+			       const struct emu_page_request *req,
+			       enum emu_page_response code)
+{
+	struct emu_dma_wait *wait;
+
+	spin_lock(&dev->dma_wait_lock);
+	list_for_each_entry(wait, &dev->dma_waits, node) {
+		if (wait->req.grpid != req->grpid ||
+		    (wait->req.flags & EMU_PRQ_PASID_VALID) !=
+			    (req->flags & EMU_PRQ_PASID_VALID) ||
+		    wait->req.pasid != req->pasid)
+			continue;
+		list_del_init(&wait->node);
+		wait->code = code;
+		complete(&wait->done);
+		break;
+	}
+	spin_unlock(&dev->dma_wait_lock);
+}
+
+/**
+ * emu_dev_stop_dma_waits() - the device is going away: stop waiting
+ * @dev: the device
+ *
+ * DMAs waiting for the answer to a page request return -ENODEV at once,
+ * and later faults do not wait, until the device is added again. The
+ * platform calls it before it revokes the device's users, which may be
+ * waiting for those DMAs.
+ */
+void emu_dev_stop_dma_waits(struct emu_dev *dev)
+{
+	struct emu_dma_wait *wait, *next;
+
+	spin_lock(&dev->dma_wait_lock);
+	dev->dma_waits_closed = true;
+	list_for_each_entry_safe(wait, next, &dev->dma_waits, node) {
+		list_del_init(&wait->node);
+		wait->gone = true;
+		complete(&wait->done);
+	}
+	spin_unlock(&dev->dma_wait_lock);
+}
+
+/*
+ * Send a page request for the page of @iova, as the device would, and wait
+ * (interruptibly) for its answer. No lock of the group or of a domain is
+ * held: the answer comes from userspace, which may attach or detach first.
+ */
+static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
+				    bool write)
+{
+	struct emu_dma_wait wait = {
+		.req = {
+			.flags = EMU_PRQ_LAST_PAGE,
+			.pasid = pasid,
+			.perm = write ? EMU_PRQ_PERM_WRITE : EMU_PRQ_PERM_READ,
+			.addr = iova & PAGE_MASK,
+		},
+	};
+	int rc;
+
+	if (pasid != EMU_NO_PASID)
+		wait.req.flags |= EMU_PRQ_PASID_VALID;
+	init_completion(&wait.done);
+	spin_lock(&dev->dma_wait_lock);
+	if (dev->dma_waits_closed) {
+		spin_unlock(&dev->dma_wait_lock);
+		return -ENODEV;
+	}
+	wait.req.grpid = dev->next_prgi++ & EMU_DMA_PRGI_MASK;
+	list_add_tail(&wait.node, &dev->dma_waits);
+	spin_unlock(&dev->dma_wait_lock);
+
+	/* Whatever happens to the request, it is answered (maybe already) */
+	emu_dev_report_page_request(dev, &wait.req);
+	rc = wait_for_completion_interruptible(&wait.done);
+
+	spin_lock(&dev->dma_wait_lock);
+	list_del(&wait.node);
+	spin_unlock(&dev->dma_wait_lock);
+	if (wait.gone)
+		return -ENODEV;
+	if (rc)
+		return -EINTR;
+	return wait.code == EMU_PAGE_RESP_SUCCESS ? 0 : -EIO;
+}
+
+/*
+ * Translate the page of @iova through what @group has attached on @slot,
+ * for a request of @wire_dev on @wire_pasid, and copy up to the end of
+ * that page; *@chunk is set to the bytes copied.
+ */
+static int emu_dma_page(struct emu_group *group, u32 slot,
+			struct emu_dev *wire_dev, u32 wire_pasid, u64 iova,
+			unsigned int access, void *buf, size_t len,
+			size_t *chunk)
+{
+	struct emu_translation tr = {};
+	struct emu_domain *domain;
+	int rc = -EIO;
+
+	down_read(&group->dma_lock);
+	domain = emu_dma_domain(group, slot);
+	if (domain && domain->ops->translate) {
+		down_read(&domain->dma_lock);
+		rc = domain->ops->translate(domain, wire_dev, wire_pasid, iova,
+					    access, &tr);
+		if (!rc) {
+			*chunk = min3((u64)len, tr.len,
+				      (u64)(PAGE_SIZE - offset_in_page(tr.pa)));
+			emu_dma_copy(tr.pa, buf, *chunk,
+				     access & EMU_DMA_WRITE);
+			if (tr.held)
+				up_read(tr.held);
+		}
+		up_read(&domain->dma_lock);
+	}
+	up_read(&group->dma_lock);
+	return rc;
+}
+
+/*
+ * A device's own request on a PASID a sub-device holds: on the wire it is
+ * the sub-device's, so it goes through the sub-device's attachment. The
+ * device's group lock keeps the sub-device (and its group) from going
+ * away meanwhile. Page requests are left to the sub-device's own DMA.
+ */
+static int emu_dma_page_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
+			       unsigned int access, void *buf, size_t len,
+			       size_t *chunk)
+{
+	struct emu_dev *sub;
+	int rc = -EIO;
+
+	mutex_lock(&dev->group->lock);
+	sub = xa_load(&dev->sub_pasids, pasid);
+	if (sub)
+		rc = emu_dma_page(sub->group, EMU_NO_PASID, dev, pasid, iova,
+				  access, buf, len, chunk);
+	else
+		rc = emu_dma_page(dev->group, pasid, dev, pasid, iova, access,
+				  buf, len, chunk);
+	mutex_unlock(&dev->group->lock);
+	return rc == -EAGAIN ? -EIO : rc;
+}
+
 /**
  * emu_dev_dma() - a DMA of @dev, translated as the hardware would
  * @dev: the device
@@ -527,45 +799,56 @@ static struct emu_domain *emu_dma_domain(struct emu_group *group, u32 pasid)
  * @len: bytes
  * @write: the device writes memory (else it reads)
  *
- * Each page is translated through the group's current domain for @pasid.
- * A switch of domain waits for a page in flight, so every page lands in
- * the old or in the new translation.
+ * Each page is translated through the group's current domain for @pasid;
+ * the driver sees the request as it travels (a sub-device's on its
+ * parent's PASID). A switch of domain waits for a page in flight, so every
+ * page lands in the old or in the new translation.
  *
- * Return: 0; -EIO when translation fails (blocked, unmapped, no permission:
- * the driver reports the fault); -EINVAL for a PASID the device cannot
- * issue or a zero length.
+ * A fault the domain's fault handler may resolve becomes a page request;
+ * the DMA waits for the answer and, on success, translates the page once
+ * more.
+ *
+ * Context: may sleep for as long as userspace takes to answer.
+ * Return: 0; -EIO when translation fails (blocked, unmapped, no permission,
+ * a page request answered otherwise than success, or a second fault on
+ * the page after one); -EINVAL for a PASID the device cannot issue or a
+ * zero length; -EINTR when a signal ends the wait; -ENODEV when the
+ * device goes away during it.
  */
 int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 		size_t len, bool write)
 {
-	struct emu_group *group = dev->group;
 	unsigned int access = write ? EMU_DMA_WRITE : EMU_DMA_READ;
+	u64 requested = U64_MAX;	/* page a request was answered for */
+	u32 wire_pasid = pasid;
+	struct emu_dev *wire_dev;
 
 	if (!len || (pasid != EMU_NO_PASID &&
 		     (!dev->pasid_bits || pasid >= BIT(dev->pasid_bits))))
 		return -EINVAL;
+	wire_dev = emu_dev_route(dev, &wire_pasid);
 
 	while (len) {
-		struct emu_translation tr = {};
-		struct emu_domain *domain;
-		size_t chunk;
-		int rc = -EIO;
+		size_t chunk = 0;
+		int rc;
 
-		down_read(&group->dma_lock);
-		domain = emu_dma_domain(group, pasid);
-		if (domain && domain->ops->translate) {
-			down_read(&domain->dma_lock);
-			rc = domain->ops->translate(domain, dev, pasid, iova,
-						    access, &tr);
-			if (!rc) {
-				chunk = min3((u64)len, tr.len,
-					     (u64)(PAGE_SIZE -
-						   offset_in_page(tr.pa)));
-				emu_dma_copy(tr.pa, buf, chunk, write);
-			}
-			up_read(&domain->dma_lock);
+		if (emu_dev_pasid_is_sub(dev, pasid))
+			rc = emu_dma_page_of_sub(dev, pasid, iova, access, buf,
+						 len, &chunk);
+		else
+			rc = emu_dma_page(dev->group, pasid, wire_dev,
+					  wire_pasid, iova, access, buf, len,
+					  &chunk);
+		if (rc == -EAGAIN) {
+			/* One request per page: a second fault is final */
+			if ((iova & PAGE_MASK) == requested)
+				return -EIO;
+			requested = iova & PAGE_MASK;
+			rc = emu_dev_dma_page_request(dev, pasid, iova, write);
+			if (rc)
+				return rc;
+			continue;
 		}
-		up_read(&group->dma_lock);
 		if (rc)
 			return rc;
 		iova += chunk;

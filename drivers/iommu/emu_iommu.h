@@ -17,6 +17,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/xarray.h>
 
 struct emu_dev;
@@ -149,10 +150,14 @@ struct emu_iopf_group {
  * @pa: physical address @iova translates to
  * @len: bytes from @pa on that stay contiguous (to the end of the page or
  *	 block that maps it)
+ * @held: a lock the driver took for read so that @pa stays valid beyond
+ *	  the domain's own dma_lock (a nested domain: its parent's), or
+ *	  NULL; the core releases it once the data is copied
  */
 struct emu_translation {
 	phys_addr_t pa;
 	u64 len;
+	struct rw_semaphore *held;
 };
 
 /* What a device's IOMMU can do for it, from emu_iommu_ops::dev_caps */
@@ -224,7 +229,12 @@ static inline int emu_dirty_record(struct emu_dirty_bitmap *dirty,
  * @translate: what the hardware does for a DMA of @dev on @pasid at @iova
  *	       with the EMU_DMA_* @access: fill *@out and return 0, or return
  *	       -EIO for a translation or permission fault (the driver reports
- *	       it as its hardware would). Must not sleep.
+ *	       it as its hardware would), or -EAGAIN for a fault a page
+ *	       request may resolve (only when the domain has an
+ *	       @iopf_handler): the core then sends one and retries once
+ *	       answered. @dev and @pasid are where the request comes from on
+ *	       the wire: for a sub-device, its parent and the PASID it holds
+ *	       there. Must not sleep.
  * @free: release the domain; no device uses it any more
  */
 struct emu_domain_ops {
@@ -411,6 +421,18 @@ struct emu_group {
  *		  (struct emu_iopf_request), under @group's lock
  * @iopf_pending: page request groups handed to a fault handler and not
  *		  answered yet
+ * @parent: set before emu_dev_add() for a sub-device: the device whose
+ *	    requests carry its DMA (same instance), else NULL
+ * @parent_pasid: for a sub-device, the PASID of @parent its DMA is tagged
+ *		  with (its route); attaching the sub-device's RID attaches
+ *		  that PASID of @parent
+ * @sub_pasids: PASIDs of this device held by sub-devices (PASID -> the
+ *		sub-device); its own user cannot attach them
+ * @dma_waits: emulated DMAs waiting for the answer to a page request they
+ *	       sent (core.c), under @dma_wait_lock
+ * @dma_wait_lock: guards @dma_waits, @dma_waits_closed and @next_prgi
+ * @dma_waits_closed: the device is going away: no DMA may wait any more
+ * @next_prgi: page request group index of the next DMA that faults
  */
 struct emu_dev {
 	const char *name;
@@ -422,6 +444,13 @@ struct emu_dev {
 	struct list_head group_node;
 	struct list_head iopf_partial;
 	atomic_t iopf_pending;
+	struct emu_dev *parent;
+	u32 parent_pasid;
+	struct xarray sub_pasids;
+	struct list_head dma_waits;
+	spinlock_t dma_wait_lock;	/* see above */
+	bool dma_waits_closed;
+	u32 next_prgi;
 };
 
 int emu_iommu_register(struct emu_iommu *iommu);
@@ -463,6 +492,8 @@ phys_addr_t emu_domain_iova_to_phys(struct emu_domain *domain,
 
 int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 		size_t len, bool write);
+void emu_dev_stop_dma_waits(struct emu_dev *dev);
+bool emu_dev_pasid_is_sub(struct emu_dev *dev, u32 pasid);
 int emu_dev_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type);
 int emu_dev_msi_window(struct emu_dev *dev, u64 *start, u64 *last);
 u32 emu_dev_caps(struct emu_dev *dev);
@@ -474,6 +505,9 @@ void emu_iopf_group_respond(struct emu_iopf_group *group,
 
 /* Between core.c and iopf.c */
 void emu_iopf_drop_partial(struct emu_dev *dev);
+void emu_dev_dma_page_response(struct emu_dev *dev,
+			       const struct emu_page_request *req,
+			       enum emu_page_response code);
 /*
  * Virtual IOMMUs (viommu.c).
  *

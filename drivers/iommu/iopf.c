@@ -59,6 +59,7 @@ static void emu_iopf_tell_device(struct emu_dev *dev,
 {
 	if (dev->iommu->ops->page_response)
 		dev->iommu->ops->page_response(dev, req, code);
+	emu_dev_dma_page_response(dev, req, code);
 }
 
 /* Move the device's waiting requests of @grpid into @group, oldest first */

@@ -126,6 +126,9 @@ static bool emu_plat_cdev_is_owner(struct emu_plat_cdev *cdev,
 static int emu_plat_cdev_check_pasid(struct emu_plat_cdev *cdev, u32 pasid,
 				     int unsupported)
 {
+	/* A sub-device's requests carry the PASID it was given, no other */
+	if (cdev->edev->parent)
+		return -EINVAL;
 	if (!cdev->edev->pasid_bits)
 		return unsupported;
 	if (pasid == EMU_NO_PASID || pasid >= BIT(cdev->edev->pasid_bits))
@@ -528,6 +531,8 @@ void emu_plat_cdev_remove(struct emu_plat_dev *dev)
 	struct emu_plat_cdev *cdev = dev->cdev;
 
 	lockdep_assert_held(&emu_plat_lock);
+	/* DMAs waiting for a page response hold the rwsem: release them */
+	emu_dev_stop_dma_waits(cdev->edev);
 	down_write(&cdev->rwsem);
 	mutex_lock(&cdev->bind_lock);
 	if (cdev->owner)

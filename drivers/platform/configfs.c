@@ -16,6 +16,12 @@
  * subsystem's unregistration (the open attribute file pins the module), so
  * the root inode lock that configfs_depend_item() takes is not needed, and
  * not taking it keeps configfs' inode locks out of emu_plat_lock's way.
+ *
+ * A device whose "parent" names another device is a sub-device: its DMA is
+ * the parent's, tagged with a PASID of the parent ("pasid", 0 for the
+ * lowest free one). It sits behind the parent's instance, holds a configfs
+ * dependency on the parent's item as well, and the parent cannot be
+ * disabled while it is enabled.
  * See Documentation/platform.rst for the user-visible reference.
  */
 #define pr_fmt(fmt) "iommufd_emu: " fmt
@@ -162,6 +168,11 @@ static const struct emu_plat_cap_attr {
 	{ "vmid_bits", EMU_HW_CAP_VMID_BITS, false },
 	{ "ats", EMU_HW_CAP_ATS, true },
 	{ "ril", EMU_HW_CAP_RIL, true },
+	{ "fs_1g", EMU_HW_CAP_FS_1G, true },
+	{ "sre", EMU_HW_CAP_SRE, true },
+	{ "eafe", EMU_HW_CAP_EAFE, true },
+	{ "prs", EMU_HW_CAP_PRS, true },
+	{ "dirty_tracking", EMU_HW_CAP_DIRTY_TRACKING, true },
 };
 
 static const struct emu_plat_cap_attr *emu_plat_cap_attr(const char *name)
@@ -200,6 +211,16 @@ static u32 emu_plat_cap_get(const struct emu_hw_caps *caps,
 		return caps->ats;
 	case EMU_HW_CAP_RIL:
 		return caps->ril;
+	case EMU_HW_CAP_FS_1G:
+		return caps->fs_1g;
+	case EMU_HW_CAP_SRE:
+		return caps->sre;
+	case EMU_HW_CAP_EAFE:
+		return caps->eafe;
+	case EMU_HW_CAP_PRS:
+		return caps->prs;
+	case EMU_HW_CAP_DIRTY_TRACKING:
+		return caps->dirty_tracking;
 	}
 	return 0;
 }
@@ -237,6 +258,21 @@ static void emu_plat_cap_set(struct emu_hw_caps *caps, enum emu_hw_cap cap,
 		break;
 	case EMU_HW_CAP_RIL:
 		caps->ril = value;
+		break;
+	case EMU_HW_CAP_FS_1G:
+		caps->fs_1g = value;
+		break;
+	case EMU_HW_CAP_SRE:
+		caps->sre = value;
+		break;
+	case EMU_HW_CAP_EAFE:
+		caps->eafe = value;
+		break;
+	case EMU_HW_CAP_PRS:
+		caps->prs = value;
+		break;
+	case EMU_HW_CAP_DIRTY_TRACKING:
+		caps->dirty_tracking = value;
 		break;
 	}
 }
@@ -322,6 +358,11 @@ EMU_PLAT_IOMMU_CAP(asid_bits);
 EMU_PLAT_IOMMU_CAP(vmid_bits);
 EMU_PLAT_IOMMU_CAP(ats);
 EMU_PLAT_IOMMU_CAP(ril);
+EMU_PLAT_IOMMU_CAP(fs_1g);
+EMU_PLAT_IOMMU_CAP(sre);
+EMU_PLAT_IOMMU_CAP(eafe);
+EMU_PLAT_IOMMU_CAP(prs);
+EMU_PLAT_IOMMU_CAP(dirty_tracking);
 
 /*
  * A vIOMMU holds the instance for as long as it exists, whatever happens to
@@ -439,6 +480,11 @@ static struct configfs_attribute *emu_plat_iommu_attrs[] = {
 	&emu_plat_iommu_attr_vmid_bits,
 	&emu_plat_iommu_attr_ats,
 	&emu_plat_iommu_attr_ril,
+	&emu_plat_iommu_attr_fs_1g,
+	&emu_plat_iommu_attr_sre,
+	&emu_plat_iommu_attr_eafe,
+	&emu_plat_iommu_attr_prs,
+	&emu_plat_iommu_attr_dirty_tracking,
 	&emu_plat_iommu_attr_enable,
 	NULL,
 };
@@ -530,6 +576,8 @@ static const struct emu_plat_dev_field {
 	{ "group", offsetof(struct emu_plat_dev, group), false, U32_MAX },
 	{ "pasid_bits", offsetof(struct emu_plat_dev, pasid_bits), false,
 	  EMU_HW_MAX_PASID_BITS },
+	{ "pasid", offsetof(struct emu_plat_dev, pasid), false,
+	  BIT(EMU_HW_MAX_PASID_BITS) - 1 },
 };
 
 static const struct emu_plat_dev_field *emu_plat_dev_field(const char *name)
@@ -554,6 +602,10 @@ static ssize_t emu_plat_dev_field_show(struct config_item *item, char *page,
 	mutex_lock(&emu_plat_lock);
 	if (da->is_name)
 		ret = sysfs_emit(page, "%s\n", (char *)field);
+	else if (field == &to_plat_dev(item)->pasid &&
+		 to_plat_dev(item)->parent_dev)
+		ret = sysfs_emit(page, "%u\n",
+				 to_plat_dev(item)->edev.parent_pasid);
 	else
 		ret = sysfs_emit(page, "%u\n", *(u32 *)field);
 	mutex_unlock(&emu_plat_lock);
@@ -618,6 +670,7 @@ EMU_PLAT_DEV_ATTR(parent);
 EMU_PLAT_DEV_ATTR(id);
 EMU_PLAT_DEV_ATTR(group);
 EMU_PLAT_DEV_ATTR(pasid_bits);
+EMU_PLAT_DEV_ATTR(pasid);
 
 /*
  * The debugfs name of a newly enabled device's group: that of a member
@@ -637,13 +690,92 @@ static u32 emu_plat_hwgroup_id(struct emu_plat_dev *dev)
 	return ++last_id;
 }
 
+/* Is @pasid of @parent held by an enabled sub-device? */
+static bool emu_plat_sub_pasid_used(struct emu_plat_dev *parent, u32 pasid)
+{
+	struct emu_plat_dev *other;
+
+	list_for_each_entry(other, &emu_plat_devs, node) {
+		if (other->parent_dev == parent &&
+		    other->edev.parent_pasid == pasid)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The checks of a device with a parent (a sub-device, see the top of this
+ * file), and the PASID it gets there in *@pasid; with @dev's own checks
+ * done by emu_plat_dev_enable() against the parent's instance.
+ */
+static int emu_plat_sub_check(struct emu_plat_dev *dev,
+			      struct emu_plat_dev **parentp, u32 *pasid)
+{
+	struct emu_plat_dev *parent = emu_plat_find_dev(dev->parent);
+
+	if (!parent || parent == dev)
+		return DEV_REFUSE(dev, -ENODEV,
+				  "enable: parent '%s' is not another device",
+				  dev->parent);
+	if (!parent->iommu)
+		return DEV_REFUSE(dev, -ENODEV,
+				  "enable: parent '%s' is not enabled",
+				  dev->parent);
+	if (parent->parent_dev || !parent->pasid_bits)
+		return DEV_REFUSE(dev, -EINVAL,
+				  "enable: parent '%s' issues no PASIDs of its own",
+				  dev->parent);
+	if (dev->iommu_name[0] && strcmp(dev->iommu_name, parent->iommu_name))
+		return DEV_REFUSE(dev, -EINVAL,
+				  "enable: iommu '%s' is not the parent's '%s'",
+				  dev->iommu_name, parent->iommu_name);
+	if (dev->pasid_bits)
+		return DEV_REFUSE(dev, -EINVAL,
+				  "enable: a sub-device issues no PASIDs (pasid_bits must be 0)");
+	if (dev->pasid >= BIT(parent->pasid_bits))
+		return DEV_REFUSE(dev, -EINVAL,
+				  "enable: pasid %u beyond the %u bits of '%s'",
+				  dev->pasid, parent->pasid_bits, dev->parent);
+	if (dev->pasid) {
+		if (emu_plat_sub_pasid_used(parent, dev->pasid))
+			return DEV_REFUSE(dev, -EEXIST,
+					  "enable: pasid %u of '%s' is another sub-device's",
+					  dev->pasid, dev->parent);
+		*pasid = dev->pasid;
+	} else {
+		for (*pasid = 1; *pasid < BIT(parent->pasid_bits); (*pasid)++) {
+			if (!emu_plat_sub_pasid_used(parent, *pasid))
+				break;
+		}
+		if (*pasid >= BIT(parent->pasid_bits))
+			return DEV_REFUSE(dev, -ENOSPC,
+					  "enable: no PASID of '%s' left",
+					  dev->parent);
+	}
+	*parentp = parent;
+	return 0;
+}
+
 static int emu_plat_dev_enable(struct emu_plat_dev *dev)
 {
+	struct emu_plat_dev *other, *parent = NULL;
 	struct emu_plat_iommu *iommu;
-	struct emu_plat_dev *other;
+	const char *iommu_name;
 	const char *reason;
+	u32 pasid = 0;
 	int rc;
 
+	if (dev->parent[0]) {
+		rc = emu_plat_sub_check(dev, &parent, &pasid);
+		if (rc)
+			return rc;
+		iommu = parent->iommu;
+		iommu_name = parent->iommu_name;
+		goto checked;
+	}
+	if (dev->pasid)
+		return DEV_REFUSE(dev, -EINVAL,
+				  "enable: pasid is for sub-devices (no parent set)");
 	if (!dev->iommu_name[0])
 		return DEV_REFUSE(dev, -ENODEV, "enable: no iommu set");
 	iommu = emu_plat_find_iommu(dev->iommu_name);
@@ -663,50 +795,72 @@ static int emu_plat_dev_enable(struct emu_plat_dev *dev)
 		return DEV_REFUSE(dev, -EINVAL, "enable: id 0x%x: %s", dev->id,
 				  reason);
 	list_for_each_entry(other, &emu_plat_devs, node) {
-		if (other->iommu == iommu && other->id == dev->id)
+		if (other->iommu == iommu && !other->parent_dev &&
+		    other->id == dev->id)
 			return DEV_REFUSE(dev, -EEXIST,
 					  "enable: id 0x%x already used by '%s' on iommu '%s'",
 					  dev->id,
 					  config_item_name(&other->item),
 					  dev->iommu_name);
 	}
-	if (dev->parent[0] && (!strcmp(dev->parent,
-				       config_item_name(&dev->item)) ||
-			       !emu_plat_find_dev(dev->parent)))
-		return DEV_REFUSE(dev, -ENODEV,
-				  "enable: parent '%s' is not another device",
-				  dev->parent);
+	iommu_name = dev->iommu_name;
 
+checked:
 	/* Fails only when the instance's rmdir has already begun */
 	rc = configfs_depend_item_unlocked(&emu_plat_subsys, &iommu->item);
 	if (rc)
 		return DEV_REFUSE(dev, -ENODEV,
 				  "enable: iommu '%s' is being removed",
-				  dev->iommu_name);
+				  iommu_name);
+	/* The parent cannot go while its sub-devices exist */
+	if (parent) {
+		rc = configfs_depend_item_unlocked(&emu_plat_subsys,
+						   &parent->item);
+		if (rc) {
+			rc = DEV_REFUSE(dev, -ENODEV,
+					"enable: parent '%s' is being removed",
+					dev->parent);
+			goto err_undepend_iommu;
+		}
+	}
 
 	dev->edev.name = config_item_name(&dev->item);
 	dev->edev.iommu = iommu->hw;
-	dev->edev.id = dev->id;
+	/* A sub-device's requests carry its parent's requester ID */
+	dev->edev.id = parent ? parent->id : dev->id;
 	dev->edev.pasid_bits = dev->pasid_bits;
+	dev->edev.parent = parent ? &parent->edev : NULL;
+	dev->edev.parent_pasid = pasid;
 	rc = emu_dev_add(&dev->edev, dev->group);
 	if (rc) {
-		configfs_undepend_item(&iommu->item);
-		return DEV_REFUSE(dev, rc,
-				  "enable: cannot join group %u of iommu '%s' (%pe)",
-				  dev->group, dev->iommu_name, ERR_PTR(rc));
+		rc = DEV_REFUSE(dev, rc,
+				"enable: cannot join group %u of iommu '%s' (%pe)",
+				dev->group, iommu_name, ERR_PTR(rc));
+		goto err_undepend_parent;
 	}
 	rc = emu_plat_cdev_create(dev);
 	if (rc) {
-		emu_dev_remove(&dev->edev);
-		configfs_undepend_item(&iommu->item);
-		return DEV_REFUSE(dev, rc,
-				  "enable: cannot create /dev/iommufd-emu/%s (%pe)",
-				  config_item_name(&dev->item), ERR_PTR(rc));
+		rc = DEV_REFUSE(dev, rc,
+				"enable: cannot create /dev/iommufd-emu/%s (%pe)",
+				config_item_name(&dev->item), ERR_PTR(rc));
+		goto err_remove;
 	}
 	dev->iommu = iommu;
 	iommu->ndevs++;
+	dev->parent_dev = parent;
+	if (parent)
+		parent->nsubs++;
 	dev->hwgroup = emu_plat_hwgroup_id(dev);
 	return 0;
+
+err_remove:
+	emu_dev_remove(&dev->edev);
+err_undepend_parent:
+	if (parent)
+		configfs_undepend_item(&parent->item);
+err_undepend_iommu:
+	configfs_undepend_item(&iommu->item);
+	return rc;
 }
 
 /*
@@ -716,6 +870,7 @@ static int emu_plat_dev_enable(struct emu_plat_dev *dev)
  */
 static void emu_plat_dev_disable(struct emu_plat_dev *dev)
 {
+	struct emu_plat_dev *parent = dev->parent_dev;
 	struct emu_plat_iommu *iommu = dev->iommu;
 
 	emu_plat_cdev_remove(dev);
@@ -723,6 +878,12 @@ static void emu_plat_dev_disable(struct emu_plat_dev *dev)
 	dev->iommu = NULL;
 	dev->hwgroup = 0;
 	iommu->ndevs--;
+	if (parent) {
+		dev->parent_dev = NULL;
+		dev->edev.parent = NULL;
+		parent->nsubs--;
+		configfs_undepend_item(&parent->item);
+	}
 	configfs_undepend_item(&iommu->item);
 }
 
@@ -752,6 +913,10 @@ static ssize_t emu_plat_dev_enable_store(struct config_item *item,
 		; /* Nothing to do */
 	else if (enable)
 		rc = emu_plat_dev_enable(dev);
+	else if (dev->nsubs)
+		rc = DEV_REFUSE(dev, -EBUSY,
+				"disable: %u enabled sub-devices depend on it",
+				dev->nsubs);
 	else
 		emu_plat_dev_disable(dev);
 	mutex_unlock(&emu_plat_lock);
@@ -766,6 +931,7 @@ static struct configfs_attribute *emu_plat_dev_attrs[] = {
 	&emu_plat_dev_attr_group,
 	&emu_plat_dev_attr_pasid_bits,
 	&emu_plat_dev_attr_parent,
+	&emu_plat_dev_attr_pasid,
 	&emu_plat_dev_attr_enable,
 	NULL,
 };

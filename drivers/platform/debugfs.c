@@ -57,11 +57,13 @@ static void emu_plat_show_devs(struct seq_file *s)
 	seq_puts(s, "devices:\n");
 	list_for_each_entry(dev, &emu_plat_devs, node) {
 		seq_printf(s,
-			   "  %s iommu=%s id=0x%x group=%u pasid_bits=%u parent=%s enabled=%d",
+			   "  %s iommu=%s id=0x%x group=%u pasid_bits=%u parent=%s pasid=%u enabled=%d",
 			   config_item_name(&dev->item),
 			   dev->iommu_name[0] ? dev->iommu_name : "-", dev->id,
 			   dev->group, dev->pasid_bits,
-			   dev->parent[0] ? dev->parent : "-", !!dev->iommu);
+			   dev->parent[0] ? dev->parent : "-",
+			   dev->parent_dev ? dev->edev.parent_pasid : dev->pasid,
+			   !!dev->iommu);
 		if (dev->iommu)
 			seq_printf(s, " hwgroup=%u", dev->hwgroup);
 		else
@@ -94,8 +96,10 @@ static void emu_plat_show_group(struct seq_file *s, struct emu_plat_dev *first)
 	char sep = '=';
 
 	mutex_lock(&group->lock);
+	/* The instance itself: a sub-device may leave its iommu empty */
 	seq_printf(s, "  %u iommu=%s tag=%u owner=%s devices", first->hwgroup,
-		   first->iommu_name, group->tag, group->owner ? "yes" : "no");
+		   config_item_name(&first->iommu->item), group->tag,
+		   group->owner ? "yes" : "no");
 	list_for_each_entry_from(dev, &emu_plat_devs, node) {
 		if (dev->iommu && dev->edev.group == group) {
 			seq_printf(s, "%c%s", sep, config_item_name(&dev->item));

@@ -58,6 +58,11 @@ struct emu_plat_iommu {
  * @id: stream ID (SMMUv3) or requester ID (VT-d)
  * @group: group tag; 0 for a group of its own
  * @pasid_bits: PASID width the device issues
+ * @pasid: a sub-device's PASID on its parent as written: 0 picks the
+ *	   lowest free one at enable (the one in use is @edev.parent_pasid)
+ * @parent_dev: while enabled, the parent of a sub-device (a configfs
+ *		dependency on it is held), else NULL
+ * @nsubs: enabled sub-devices of this device
  * @iommu: the instance while enabled, NULL while disabled
  * @edev: what the IOMMU core sees while enabled
  * @hwgroup: while enabled, a number naming @edev.group in debugfs; shared
@@ -72,6 +77,9 @@ struct emu_plat_dev {
 	u32 id;
 	u32 group;
 	u32 pasid_bits;
+	u32 pasid;
+	struct emu_plat_dev *parent_dev;
+	unsigned int nsubs;
 	struct emu_plat_iommu *iommu;
 	struct emu_dev edev;
 	u32 hwgroup;

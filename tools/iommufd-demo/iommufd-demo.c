@@ -551,6 +551,208 @@ static int step_detach(struct demo *d)
 	return 0;
 }
 
+/* ---- PASIDs and sub-devices on the VT-d ---------------------------------- */
+
+/*
+ * demo_vp: a VT-d device issuing 8-bit PASIDs; demo_vs: a sub-device of it
+ * (think of a mediated or SIOV device), whose DMA is demo_vp's DMA tagged
+ * with a PASID the platform assigns.
+ */
+#define VTD_PARENT	"demo_vp"
+#define VTD_SUB		"demo_vs"
+#define DEMO_PASID	5
+
+static int vtd_parent_fd = -1;
+static int vtd_sub_fd = -1;
+static __u32 vtd_pasid_hwpt;
+
+static int vtd_open_bind(struct demo *d, const char *name, __u32 *dev_id)
+{
+	struct vfio_device_bind_iommufd bind = {
+		.argsz = sizeof(bind),
+		.iommufd = d->fd,
+	};
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/iommufd-emu/%s", name);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (!check_ok(d, path, fd < 0 ? errno : 0))
+		return -1;
+	if (!check_ok(d, "VFIO_DEVICE_BIND_IOMMUFD",
+		      ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ? errno : 0)) {
+		close(fd);
+		return -1;
+	}
+	*dev_id = bind.out_devid;
+	say("%s bound: device id %u", name, bind.out_devid);
+	return fd;
+}
+
+/* Attach @pt to the RID (@pasid 0) or to a PASID of device fd @fd */
+static int vtd_attach(int fd, __u32 flags, __u32 pasid, __u32 *pt)
+{
+	struct vfio_device_attach_iommufd_pt at = {
+		.argsz = sizeof(at),
+		.flags = flags,
+		.pt_id = *pt,
+		.pasid = pasid,
+	};
+
+	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at))
+		return errno;
+	*pt = at.pt_id;
+	return 0;
+}
+
+/* A 4-byte read by device fd @fd, tagged with @pasid unless it is 0 */
+static void vtd_show_dma(struct demo *d, int fd, const char *name,
+			 __u32 pasid, __u64 iova, int want_err)
+{
+	__u32 val = 0;
+	struct iommufd_emu_dma dma = {
+		.argsz = sizeof(dma),
+		.flags = pasid ? IOMMUFD_EMU_DMA_PASID : 0,
+		.pasid = pasid,
+		.iova = iova,
+		.length = sizeof(val),
+		.uptr = (uintptr_t)&val,
+	};
+	int err = ioctl(fd, IOMMUFD_EMU_DMA, &dma) ? errno : 0;
+	char what[96];
+
+	snprintf(what, sizeof(what), "%s DMA%s%.0u at IOVA %#llx", name,
+		 pasid ? " with PASID " : " without PASID", pasid,
+		 (unsigned long long)iova);
+	if (want_err)
+		check_err(d, what, err, want_err);
+	else if (check_ok(d, what, err))
+		say("%s -> %#x", what, val);
+}
+
+static int vtd_hwpt_alloc(struct demo *d, __u32 dev_id, __u32 flags,
+			  __u32 *id)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev_id,
+		.pt_id = d->ioas,
+	};
+	int err = do_ioctl(d, IOMMU_HWPT_ALLOC, &cmd);
+
+	if (!err)
+		*id = cmd.out_hwpt_id;
+	return err;
+}
+
+static int step_pasid(struct demo *d)
+{
+	static const char *const vp[] = { "iommu", "demo_vtd", "id", "0x10",
+					  "pasid_bits", "8", "enable", "1",
+					  NULL };
+	static const char *const vs[] = { "parent", VTD_PARENT, "enable", "1",
+					  NULL };
+	__u32 dev_id, pt, plain;
+
+	say("mkdir devices/%s on demo_vtd with 8-bit PASIDs, and %s, a", VTD_PARENT,
+	    VTD_SUB);
+	say("sub-device of it (parent=%s); the platform gives it a PASID", VTD_PARENT);
+	if (!check_ok(d, "devices/" VTD_PARENT,
+		      cfs_item("devices/" VTD_PARENT, vp)) ||
+	    !check_ok(d, "devices/" VTD_SUB, cfs_item("devices/" VTD_SUB, vs)))
+		return -1;
+	say("devices/%s/pasid:", VTD_SUB);
+	show_file(CFS_ROOT "/devices/" VTD_SUB "/pasid");
+	vtd_parent_fd = vtd_open_bind(d, VTD_PARENT, &dev_id);
+	if (vtd_parent_fd < 0)
+		return -1;
+
+	say("IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_PASID on IOAS %u", d->ioas);
+	if (!check_ok(d, "IOMMU_HWPT_ALLOC",
+		      vtd_hwpt_alloc(d, dev_id, IOMMU_HWPT_ALLOC_PASID,
+				     &vtd_pasid_hwpt)))
+		return -1;
+	pt = vtd_pasid_hwpt;
+	say("ATTACH %s PASID %u (VFIO_DEVICE_ATTACH_PASID) to HWPT %u",
+	    VTD_PARENT, DEMO_PASID, pt);
+	if (!check_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT",
+		      vtd_attach(vtd_parent_fd, VFIO_DEVICE_ATTACH_PASID,
+				 DEMO_PASID, &pt)))
+		return -1;
+	vtd_show_dma(d, vtd_parent_fd, VTD_PARENT, DEMO_PASID, d->fixed_iova,
+		     0);
+	say("the RID and the other PASIDs are not attached:");
+	vtd_show_dma(d, vtd_parent_fd, VTD_PARENT, 0, d->fixed_iova, EIO);
+	vtd_show_dma(d, vtd_parent_fd, VTD_PARENT, DEMO_PASID + 1,
+		     d->fixed_iova, EIO);
+
+	say("PASID 0 stands for the RID: ATTACH with the PASID flag and PASID 0");
+	check_err(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT",
+		  vtd_attach(vtd_parent_fd, VFIO_DEVICE_ATTACH_PASID, 0, &pt),
+		  EINVAL);
+	say("PASID 1 belongs to the sub-device %s", VTD_SUB);
+	check_err(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT",
+		  vtd_attach(vtd_parent_fd, VFIO_DEVICE_ATTACH_PASID, 1, &pt),
+		  EBUSY);
+	say("a HWPT allocated without IOMMU_HWPT_ALLOC_PASID cannot serve a PASID");
+	if (!check_ok(d, "IOMMU_HWPT_ALLOC", vtd_hwpt_alloc(d, dev_id, 0, &plain)))
+		return -1;
+	pt = plain;
+	check_err(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT",
+		  vtd_attach(vtd_parent_fd, VFIO_DEVICE_ATTACH_PASID, 7, &pt),
+		  EINVAL);
+	check_ok(d, "IOMMU_DESTROY", destroy(d, plain));
+	return 0;
+}
+
+static int step_subdev(struct demo *d)
+{
+	__u32 dev_id, pt = d->ioas2;
+
+	vtd_sub_fd = vtd_open_bind(d, VTD_SUB, &dev_id);
+	if (vtd_sub_fd < 0)
+		return -1;
+	say("ATTACH %s to IOAS %u like any device (no PASID flag)", VTD_SUB, pt);
+	if (!check_ok(d, "VFIO_DEVICE_ATTACH_IOMMUFD_PT",
+		      vtd_attach(vtd_sub_fd, 0, 0, &pt)))
+		return -1;
+	say("-> HWPT %u, installed on PASID 1 of %s", pt, VTD_PARENT);
+	vtd_show_dma(d, vtd_sub_fd, VTD_SUB, 0, d->copy_iova, 0);
+	say("the same request seen from the parent: its DMA tagged with PASID 1");
+	vtd_show_dma(d, vtd_parent_fd, VTD_PARENT, 1, d->copy_iova, 0);
+	say("PASID %u of the parent keeps its own HWPT %u, on IOAS %u:",
+	    DEMO_PASID, vtd_pasid_hwpt, d->ioas);
+	vtd_show_dma(d, vtd_parent_fd, VTD_PARENT, DEMO_PASID, d->fixed_iova,
+		     0);
+	say("rmdir devices/%s while it has a sub-device", VTD_PARENT);
+	check_err(d, "rmdir",
+		  rmdir(CFS_ROOT "/devices/" VTD_PARENT) ? errno : 0, EBUSY);
+	return 0;
+}
+
+static int step_subdev_unplug(struct demo *d)
+{
+	say("rmdir devices/%s while attached: revoked like any hot-unplug", VTD_SUB);
+	if (!check_ok(d, "rmdir",
+		      rmdir(CFS_ROOT "/devices/" VTD_SUB) ? errno : 0))
+		return -1;
+	vtd_show_dma(d, vtd_sub_fd, VTD_SUB, 0, d->copy_iova, ENODEV);
+	say("PASID 1 of %s is blocked again:", VTD_PARENT);
+	vtd_show_dma(d, vtd_parent_fd, VTD_PARENT, 1, d->copy_iova, EIO);
+	say("now the parent can go; its PASID %u goes with it", DEMO_PASID);
+	close(vtd_sub_fd);
+	close(vtd_parent_fd);
+	vtd_sub_fd = -1;
+	vtd_parent_fd = -1;
+	if (!check_ok(d, "rmdir",
+		      rmdir(CFS_ROOT "/devices/" VTD_PARENT) ? errno : 0) ||
+	    !check_ok(d, "IOMMU_DESTROY", destroy(d, vtd_pasid_hwpt)))
+		return -1;
+	say("-> HWPT %u destroyed", vtd_pasid_hwpt);
+	return 0;
+}
+
 static int step_debugfs(struct demo *d)
 {
 	say("%s/topology:", DBG_ROOT);
@@ -564,6 +766,7 @@ static int step_debugfs(struct demo *d)
 static void remove_topology(struct demo *d)
 {
 	static const char *const items[] = {
+		"devices/" VTD_SUB, "devices/" VTD_PARENT,
 		"devices/demo_a", "devices/demo_b", "devices/demo_c",
 		"devices/demo_gpu", "iommus/demo_smmu", "iommus/demo_vtd",
 		"iommus/demo_vsmmu",
@@ -989,7 +1192,10 @@ static const struct {
 	{ "Attach devices and let them DMA", step_attach },
 	{ "Replace: the whole group moves", step_replace },
 	{ "Detach: only the last device releases the group", step_detach },
+	{ "PASIDs of a VT-d device", step_pasid },
+	{ "A sub-device: attached through its parent's PASID", step_subdev },
 	{ "What debugfs shows", step_debugfs },
+	{ "Unplug the sub-device, then its parent", step_subdev_unplug },
 	{ "Hot-unplug a device", step_unplug },
 	{ "Nested SMMUv3: a guest's vSMMU, in QEMU's order", step_vsmmu_bringup },
 	{ "Nested SMMUv3: the guest's stage 1 over stage 2", step_vsmmu_s1 },

@@ -210,6 +210,11 @@ int emu_pgtable_map(struct emu_pgtable *pt, u64 iova, phys_addr_t paddr,
 		    size_t size, int prot, gfp_t gfp, size_t *mapped);
 size_t emu_pgtable_unmap(struct emu_pgtable *pt, u64 iova, size_t size);
 void emu_pgtable_reclaim(struct emu_pgtable *pt);
+int emu_pgtable_read_and_clear_dirty(struct emu_pgtable *pt, u64 iova,
+				     size_t size, bool clear,
+				     int (*record)(void *ctx, u64 iova,
+						   u64 size),
+				     void *ctx);
 phys_addr_t emu_pgtable_iova_to_phys(const struct emu_pgtable *pt, u64 iova);
 size_t emu_pgtable_mem_bytes(const struct emu_pgtable *pt);
 void emu_pgtable_walk_cfg(const struct emu_pgtable *pt,

@@ -454,6 +454,77 @@ size_t emu_pgtable_unmap(struct emu_pgtable *pt, u64 iova, size_t size)
 	return emu_pt_unmap_lvl(pt, pt->root, pt->top, iova, size);
 }
 
+static int emu_pt_dirty_lvl(const struct emu_pgtable *pt, u64 *table,
+			    unsigned int lvl, u64 iova, u64 size, bool clear,
+			    int (*record)(void *ctx, u64 iova, u64 size),
+			    void *ctx)
+{
+	u64 span = emu_pt_span(lvl), dirty = pt->fmt->dirty;
+	int rc;
+
+	while (size) {
+		u64 *ptep = &table[emu_pt_index(iova, lvl)];
+		u64 chunk = min_t(u64, size, span - (iova & (span - 1)));
+		u64 desc = READ_ONCE(*ptep), old;
+
+		if (desc && !pt->fmt->is_leaf(desc, lvl)) {
+			rc = emu_pt_dirty_lvl(pt, emu_pt_child(pt, desc),
+					      lvl - 1, iova, chunk, clear,
+					      record, ctx);
+			if (rc)
+				return rc;
+		} else if (desc & dirty) {
+			rc = record(ctx, iova & ~(span - 1), span);
+			if (rc)
+				return rc;
+			/* A walk may set the accessed flag meanwhile */
+			while (clear && (desc & dirty)) {
+				old = cmpxchg64(ptep, desc, desc & ~dirty);
+				if (old == desc)
+					break;
+				desc = old;
+			}
+		}
+		iova += chunk;
+		size -= chunk;
+	}
+	return 0;
+}
+
+/**
+ * emu_pgtable_read_and_clear_dirty() - report the leaves DMA wrote
+ * @pt: the table, of a format with a dirty flag
+ * @iova: first IOVA of the range
+ * @size: length of the range
+ * @clear: clear the dirty flag of every leaf reported
+ * @record: called with each dirty leaf, whole (it may reach outside the
+ *	    range); may sleep; an error ends the walk, leaving that leaf
+ *	    dirty
+ * @ctx: for @record
+ *
+ * Walks with EMU_PT_WALK_SET_AD set the flag. The caller serialises this
+ * with map and unmap.
+ *
+ * Return: 0, -EOPNOTSUPP for a format without a dirty flag, or @record's
+ * error.
+ */
+int emu_pgtable_read_and_clear_dirty(struct emu_pgtable *pt, u64 iova,
+				     size_t size, bool clear,
+				     int (*record)(void *ctx, u64 iova,
+						   u64 size),
+				     void *ctx)
+{
+	u64 last = emu_pgtable_last_iova(pt);
+
+	if (!pt->fmt->dirty)
+		return -EOPNOTSUPP;
+	if (!size || iova > last)
+		return 0;
+	size = min_t(u64, size, last - iova + 1);
+	return emu_pt_dirty_lvl(pt, pt->root, pt->top, iova, size, clear,
+				record, ctx);
+}
+
 /**
  * emu_pgtable_reclaim() - free the tables parked by unmaps
  * @pt: the table

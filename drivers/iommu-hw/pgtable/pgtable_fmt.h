@@ -53,6 +53,8 @@
  * @mk_leaf: the leaf descriptor mapping @pa at @lvl with IOMMU_* @prot
  * @is_leaf: whether the non-zero host-table descriptor @desc at @lvl is a
  *	leaf (else it points to a table)
+ * @dirty: the flag a walk with EMU_PT_WALK_SET_AD sets in a leaf that is
+ *	written, 0 when the format has none
  * @walk: the walker of this format, see emu_pt_walk()
  */
 struct emu_pt_fmt_ops {
@@ -63,6 +65,7 @@ struct emu_pt_fmt_ops {
 	u64 (*mk_table)(u64 pa);
 	u64 (*mk_leaf)(u64 pa, unsigned int lvl, int prot);
 	bool (*is_leaf)(u64 desc, unsigned int lvl);
+	u64 dirty;
 	int (*walk)(const struct emu_pt_walk_cfg *cfg, u64 iova,
 		    unsigned int access, const struct emu_pt_walk_ops *ops,
 		    void *ctx, struct emu_pt_walk_result *res);

@@ -249,6 +249,7 @@ const struct emu_pt_fmt_ops emu_pt_fmt_vtd_ss = {
 	.mk_table = vtd_ss_mk_table,
 	.mk_leaf = vtd_ss_mk_leaf,
 	.is_leaf = x86_is_leaf,
+	.dirty = SS_D,
 	.walk = x86_walk,
 };
 
@@ -261,5 +262,6 @@ const struct emu_pt_fmt_ops emu_pt_fmt_x86_fs = {
 	.mk_table = x86_fs_mk_table,
 	.mk_leaf = x86_fs_mk_leaf,
 	.is_leaf = x86_is_leaf,
+	.dirty = FS_D,
 	.walk = x86_walk,
 };

@@ -15,9 +15,11 @@
  * DMA fails with -EIO.
  *
  * Called by the core with the nested domain's dma_lock held for read; the
- * walk holds the parent's dma_lock for read too, so no page it reaches
- * through stage 2 is unpinned under it (an unmap of the parent holds that
- * lock for write and flushes the VMID before the pages go).
+ * walk holds the parent's dma_lock for read too, and a successful one
+ * hands it to the core (emu_translation::held) until the data is copied,
+ * so no page it reaches through stage 2 is unpinned under it (an unmap of
+ * the parent holds that lock for write and flushes the VMID before the
+ * pages go).
  */
 #include <linux/highmem.h>
 #include <linux/iommu.h>
@@ -361,6 +363,9 @@ int smmuv3_nested_translate(struct emu_domain *domain, struct emu_dev *dev,
 
 	down_read(&x.vsmmu->s2->domain.dma_lock);
 	rc = smmuv3_translate_ste(&x, ste, out);
-	up_read(&x.vsmmu->s2->domain.dma_lock);
+	if (rc)
+		up_read(&x.vsmmu->s2->domain.dma_lock);
+	else
+		out->held = &x.vsmmu->s2->domain.dma_lock;
 	return rc;
 }

@@ -120,12 +120,28 @@ struct vfio_device_detach_iommufd_pt {
  * says, with its read/write permissions; a transfer that changes
  * translation midway sees, page by page, the old one or the new one.
  *
+ * A sub-device's requests are its parent's, tagged with the PASID the
+ * sub-device holds there; it cannot name a PASID itself.
+ *
+ * Page faults: when the translation of a page faults in a way a page
+ * request can fix (the emulated VT-d: a first-stage entry not present or
+ * without the permission needed) and the attached HWPT has a fault queue,
+ * the device sends a page request (one request closing its group: the
+ * page address, read or write permission, the PASID when the DMA carries
+ * one) and the ioctl waits for the response written to the fault fd.
+ * Success translates the page again (a second fault on it is EIO, without
+ * another request); invalid or failure is EIO.
+ *
  * Errors: EIO is a translation fault (not attached, unmapped, blocked, or
- * no permission for the access); the pages before the faulting one may
- * have been transferred. EFAULT is a fault on @uptr. EINVAL: @argsz too
- * small, @length 0, the fd is not bound, or a PASID the device cannot
- * issue. EOVERFLOW: @iova + @length wraps. EOPNOTSUPP: unknown @flags or
- * non-zero @__reserved. ENODEV: the device was unplugged.
+ * no permission for the access, or a page request not answered with
+ * success); the pages before the faulting one may have been transferred.
+ * EFAULT is a fault on @uptr. EINVAL: @argsz too small, @length 0, the fd
+ * is not bound, or a PASID the device cannot issue (any PASID on a
+ * sub-device). EOVERFLOW: @iova + @length wraps. EOPNOTSUPP: unknown
+ * @flags or non-zero @__reserved. ENODEV: the device was unplugged (also
+ * while waiting for a page response). EINTR: a signal ended the wait for
+ * a page response; detaching or replacing the HWPT meanwhile answers the
+ * request (EIO).
  */
 struct iommufd_emu_dma {
 	__u32 argsz;

@@ -278,6 +278,8 @@ static int make_dev(const char *name, const char *iommu, unsigned int id,
 
 static const char *const iommu_cap_attrs[] = {
 	"ias", "oas", "stage1", "stage2", "nesting", "pasid_bits",
+	"asid_bits", "vmid_bits", "ats", "ril", "fs_1g", "sre", "eafe",
+	"prs", "dirty_tracking",
 };
 
 TEST_F(platform, layout)
@@ -389,6 +391,31 @@ static const struct cap_case cap_cases[] = {
 	{ "vtd", "stage1", "1", 0 },
 	{ "vtd", "stage2", "0", 0 },
 	{ "vtd", "nesting", "yes", 0 },
+	/* Each type's own capabilities; the other type's accept only 0 */
+	{ "smmuv3", "asid_bits", "8", 0 },
+	{ "smmuv3", "asid_bits", "16", 0 },
+	{ "smmuv3", "asid_bits", "12", -EINVAL },
+	{ "smmuv3", "vmid_bits", "8", 0 },
+	{ "smmuv3", "vmid_bits", "0", -EINVAL },
+	{ "smmuv3", "ats", "1", 0 },
+	{ "smmuv3", "ril", "0", 0 },
+	{ "smmuv3", "ril", "2", -EINVAL },
+	{ "smmuv3", "fs_1g", "0", 0 },
+	{ "smmuv3", "fs_1g", "1", -EINVAL },
+	{ "smmuv3", "sre", "1", -EINVAL },
+	{ "smmuv3", "eafe", "1", -EINVAL },
+	{ "smmuv3", "prs", "1", -EINVAL },
+	{ "smmuv3", "dirty_tracking", "1", -EINVAL },
+	{ "vtd", "fs_1g", "0", 0 },
+	{ "vtd", "sre", "1", 0 },
+	{ "vtd", "eafe", "2", -EINVAL },
+	{ "vtd", "prs", "0", 0 },
+	{ "vtd", "dirty_tracking", "1", 0 },
+	{ "vtd", "asid_bits", "0", 0 },
+	{ "vtd", "asid_bits", "8", -EINVAL },
+	{ "vtd", "vmid_bits", "16", -EINVAL },
+	{ "vtd", "ats", "1", -EINVAL },
+	{ "vtd", "ril", "1", -EINVAL },
 };
 
 TEST_F(platform, iommu_cap_ranges)
@@ -641,7 +668,16 @@ TEST_F(platform, dev_parent)
 	ASSERT_OK(DEV_W("plat_d1", "parent", "plat_d1"));
 	EXPECT_ERR(ENODEV, DEV_W("plat_d1", "enable", "1"));
 	ASSERT_OK(DEV_W("plat_d1", "parent", "plat_d0"));
+	/* A sub-device needs an enabled parent that issues PASIDs */
+	EXPECT_ERR(ENODEV, DEV_W("plat_d1", "enable", "1"));
+	ASSERT_OK(DEV_W("plat_d0", "enable", "1"));
+	EXPECT_ERR(EINVAL, DEV_W("plat_d1", "enable", "1"));
+	ASSERT_OK(DEV_W("plat_d0", "enable", "0"));
+	ASSERT_OK(DEV_W("plat_d0", "pasid_bits", "4"));
+	ASSERT_OK(DEV_W("plat_d0", "enable", "1"));
 	ASSERT_OK(DEV_W("plat_d1", "enable", "1"));
+	EXPECT_EQ(1, DEV_R("plat_d1", "pasid"));
+	EXPECT_ERR(EBUSY, DEV_W("plat_d0", "enable", "0"));
 }
 
 TEST_F(platform, iommu_removal_blocked_by_devices)
