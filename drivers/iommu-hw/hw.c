@@ -643,16 +643,31 @@ static int emu_hw_paging_set_dirty_tracking(struct emu_domain *domain,
 	return 0;
 }
 
-static int emu_hw_dirty_record(void *ctx, u64 iova, u64 size)
+/* One dirty leaf, taken from the tables under pt_lock */
+struct emu_hw_dirty_leaf {
+	u64 iova;
+	u64 size;
+};
+
+/* Stops the walk at the first dirty leaf (already cleared when asked) */
+static int emu_hw_dirty_take(void *ctx, u64 iova, u64 size)
 {
-	return emu_dirty_record(ctx, iova, size);
+	struct emu_hw_dirty_leaf *leaf = ctx;
+
+	leaf->iova = iova;
+	leaf->size = size;
+	return 1;
 }
 
 /*
- * The dirty flags are in the leaves the emulated walks update. Clearing
- * them is followed by dropping cached translations (unmap_notify), with
- * DMA excluded, so that a cached writable entry cannot skip setting the
- * flag again.
+ * The dirty flags are in the leaves the emulated walks update. One leaf at
+ * a time is taken (and cleared) under pt_lock, then reported without it:
+ * reporting may fault in the user's bitmap, and mmap_lock must not nest
+ * inside pt_lock (an unmap takes pt_lock under locks that are themselves
+ * taken under mmap_lock). A leaf that cannot be reported is marked dirty
+ * again. Clearing is followed by dropping cached translations
+ * (unmap_notify), with DMA excluded, so that a cached writable entry
+ * cannot skip setting the flag again.
  */
 static int emu_hw_paging_read_and_clear_dirty(struct emu_domain *domain,
 					      unsigned long iova, size_t size,
@@ -660,12 +675,31 @@ static int emu_hw_paging_read_and_clear_dirty(struct emu_domain *domain,
 					      struct emu_dirty_bitmap *dirty)
 {
 	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	u64 last = (u64)iova + size - 1, next = iova;
+	struct emu_hw_dirty_leaf leaf;
 	int rc;
 
-	mutex_lock(&hdom->pt_lock);
-	rc = emu_pgtable_read_and_clear_dirty(hdom->pt, iova, size, clear,
-					      emu_hw_dirty_record, dirty);
-	mutex_unlock(&hdom->pt_lock);
+	for (;;) {
+		mutex_lock(&hdom->pt_lock);
+		rc = emu_pgtable_read_and_clear_dirty(hdom->pt, next,
+						      last - next + 1, clear,
+						      emu_hw_dirty_take, &leaf);
+		mutex_unlock(&hdom->pt_lock);
+		if (rc <= 0)
+			break;
+		rc = emu_dirty_record(dirty, leaf.iova, leaf.size);
+		if (rc) {
+			if (clear) {
+				mutex_lock(&hdom->pt_lock);
+				emu_pgtable_mark_dirty(hdom->pt, leaf.iova);
+				mutex_unlock(&hdom->pt_lock);
+			}
+			break;
+		}
+		if (leaf.iova + leaf.size - 1 >= last)
+			break;
+		next = leaf.iova + leaf.size;
+	}
 	if (clear && hdom->unmap_notify) {
 		down_write(&domain->dma_lock);
 		hdom->unmap_notify(hdom, iova, size);

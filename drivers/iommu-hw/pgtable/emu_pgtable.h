@@ -215,6 +215,7 @@ int emu_pgtable_read_and_clear_dirty(struct emu_pgtable *pt, u64 iova,
 				     int (*record)(void *ctx, u64 iova,
 						   u64 size),
 				     void *ctx);
+void emu_pgtable_mark_dirty(struct emu_pgtable *pt, u64 iova);
 phys_addr_t emu_pgtable_iova_to_phys(const struct emu_pgtable *pt, u64 iova);
 size_t emu_pgtable_mem_bytes(const struct emu_pgtable *pt);
 void emu_pgtable_walk_cfg(const struct emu_pgtable *pt,

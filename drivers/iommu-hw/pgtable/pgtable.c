@@ -454,6 +454,19 @@ size_t emu_pgtable_unmap(struct emu_pgtable *pt, u64 iova, size_t size)
 	return emu_pt_unmap_lvl(pt, pt->root, pt->top, iova, size);
 }
 
+/* Set @flag in a leaf that DMA walks may update concurrently */
+static void emu_pt_set_flag(u64 *ptep, u64 flag)
+{
+	u64 desc = READ_ONCE(*ptep), old;
+
+	while (!(desc & flag)) {
+		old = cmpxchg64(ptep, desc, desc | flag);
+		if (old == desc)
+			break;
+		desc = old;
+	}
+}
+
 static int emu_pt_dirty_lvl(const struct emu_pgtable *pt, u64 *table,
 			    unsigned int lvl, u64 iova, u64 size, bool clear,
 			    int (*record)(void *ctx, u64 iova, u64 size),
@@ -474,16 +487,22 @@ static int emu_pt_dirty_lvl(const struct emu_pgtable *pt, u64 *table,
 			if (rc)
 				return rc;
 		} else if (desc & dirty) {
-			rc = record(ctx, iova & ~(span - 1), span);
-			if (rc)
-				return rc;
-			/* A walk may set the accessed flag meanwhile */
+			/*
+			 * Clear before reporting: a DMA write that comes after
+			 * the report sets the flag again. A walk may set the
+			 * accessed flag meanwhile, hence the loop.
+			 */
 			while (clear && (desc & dirty)) {
 				old = cmpxchg64(ptep, desc, desc & ~dirty);
 				if (old == desc)
 					break;
 				desc = old;
 			}
+			rc = record(ctx, iova & ~(span - 1), span);
+			if (rc < 0 && clear)
+				emu_pt_set_flag(ptep, dirty);
+			if (rc)
+				return rc;
 		}
 		iova += chunk;
 		size -= chunk;
@@ -496,17 +515,19 @@ static int emu_pt_dirty_lvl(const struct emu_pgtable *pt, u64 *table,
  * @pt: the table, of a format with a dirty flag
  * @iova: first IOVA of the range
  * @size: length of the range
- * @clear: clear the dirty flag of every leaf reported
+ * @clear: clear the dirty flag of every leaf reported (before @record is
+ *	   called for it)
  * @record: called with each dirty leaf, whole (it may reach outside the
- *	    range); may sleep; an error ends the walk, leaving that leaf
- *	    dirty
+ *	    range); may sleep; a negative errno ends the walk, leaving that
+ *	    leaf dirty; a positive value ends it too, the leaf counting as
+ *	    reported
  * @ctx: for @record
  *
  * Walks with EMU_PT_WALK_SET_AD set the flag. The caller serialises this
  * with map and unmap.
  *
- * Return: 0, -EOPNOTSUPP for a format without a dirty flag, or @record's
- * error.
+ * Return: 0, -EOPNOTSUPP for a format without a dirty flag, or what
+ * @record returned to end the walk.
  */
 int emu_pgtable_read_and_clear_dirty(struct emu_pgtable *pt, u64 iova,
 				     size_t size, bool clear,
@@ -523,6 +544,36 @@ int emu_pgtable_read_and_clear_dirty(struct emu_pgtable *pt, u64 iova,
 	size = min_t(u64, size, last - iova + 1);
 	return emu_pt_dirty_lvl(pt, pt->root, pt->top, iova, size, clear,
 				record, ctx);
+}
+
+/**
+ * emu_pgtable_mark_dirty() - set the dirty flag of the leaf that maps @iova
+ * @pt: the table, of a format with a dirty flag
+ * @iova: an IOVA inside the leaf
+ *
+ * Gives back a flag emu_pgtable_read_and_clear_dirty() cleared for a leaf
+ * that could not be reported after all. Nothing happens when @iova is not
+ * mapped any more. Serialised with map and unmap like the walk.
+ */
+void emu_pgtable_mark_dirty(struct emu_pgtable *pt, u64 iova)
+{
+	u64 *table = pt->root;
+	unsigned int lvl;
+
+	if (!pt->fmt->dirty || iova > emu_pgtable_last_iova(pt))
+		return;
+	for (lvl = pt->top;; lvl--) {
+		u64 *ptep = &table[emu_pt_index(iova, lvl)];
+		u64 desc = READ_ONCE(*ptep);
+
+		if (!desc)
+			return;
+		if (pt->fmt->is_leaf(desc, lvl)) {
+			emu_pt_set_flag(ptep, pt->fmt->dirty);
+			return;
+		}
+		table = emu_pt_child(pt, desc);
+	}
 }
 
 /**
