@@ -1025,18 +1025,19 @@ int emu_domain_read_and_clear_dirty(struct emu_domain *domain,
  * @size: sizeof(*@dst)
  * @min_size: where the first version of the struct ended
  *
- * A shorter struct than @size (down to @min_size) is zero-extended; a
- * longer one is accepted when its tail is zero, as for ioctl structs.
+ * A shorter struct than @size (down to @min_size) is zero-extended. A
+ * longer one is refused, even with a zero tail: unlike an ioctl's own
+ * struct, driver data of a newer layout is refused by upstream too.
  *
- * Return: 0; -EINVAL for another type or a length below @min_size;
- * -E2BIG for a non-zero tail the driver does not know; -EFAULT.
+ * Return: 0; -EINVAL for another type or a length below @min_size or above
+ * @size; -EFAULT.
  */
 int emu_user_data_copy(const struct emu_user_data *data, u32 type, void *dst,
 		       size_t size, size_t min_size)
 {
 	if (data->type != type)
 		return -EINVAL;
-	if (data->len < min_size)
+	if (data->len < min_size || data->len > size)
 		return -EINVAL;
 	return copy_struct_from_user(dst, size, data->uptr, data->len);
 }
@@ -1051,12 +1052,9 @@ int emu_user_data_copy(const struct emu_user_data *data, u32 type, void *dst,
  * @min_size: where the first version of the entry struct ended
  *
  * The entry is @array->entry_len bytes long, with the rules of
- * emu_user_data_copy(), except that entries longer than @size are refused
- * outright: a tail would belong to a newer entry layout the driver cannot
- * honour, and upstream refuses it as well.
- *
- * Return: 0; -EINVAL for an entry longer than @size; otherwise as
  * emu_user_data_copy().
+ *
+ * Return: as emu_user_data_copy().
  */
 int emu_user_array_copy(const struct emu_user_array *array, u32 index,
 			u32 type, void *dst, size_t size, size_t min_size)
@@ -1068,8 +1066,6 @@ int emu_user_array_copy(const struct emu_user_array *array, u32 index,
 	};
 
 	if (WARN_ON(index >= array->entry_num))
-		return -EINVAL;
-	if (array->entry_len > size)
 		return -EINVAL;
 	return emu_user_data_copy(&entry, type, dst, size, min_size);
 }

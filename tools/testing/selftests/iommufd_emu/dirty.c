@@ -669,19 +669,23 @@ TEST_F(dirty, alloc_selftest_data)
 				       0, 0, IOMMU_HWPT_DATA_SELFTEST, &data,
 				       sizeof(__u32), &hwpt));
 	test_ioctl_destroy(hwpt);
-	/* a longer struct with a zero tail */
 	data.cfg.pagetable_type = MOCK_IOMMUPT_HUGE;
 	ASSERT_OK(mock_hwpt_alloc_full(self->fd, self->idev_id, self->ioas_id,
 				       IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0,
 				       IOMMU_HWPT_DATA_SELFTEST, &data,
-				       sizeof(data), &hwpt));
+				       sizeof(data.cfg), &hwpt));
 	test_ioctl_destroy(hwpt);
 
+	/* Driver data longer than the driver's struct: refused, as upstream */
+	ASSERT_ERR(EINVAL, mock_hwpt_alloc_full(self->fd, self->idev_id,
+						self->ioas_id, 0, 0,
+						IOMMU_HWPT_DATA_SELFTEST, &data,
+						sizeof(data), NULL));
 	data.tail[1] = 1;
-	ASSERT_ERR(E2BIG, mock_hwpt_alloc_full(self->fd, self->idev_id,
-					       self->ioas_id, 0, 0,
-					       IOMMU_HWPT_DATA_SELFTEST, &data,
-					       sizeof(data), NULL));
+	ASSERT_ERR(EINVAL, mock_hwpt_alloc_full(self->fd, self->idev_id,
+						self->ioas_id, 0, 0,
+						IOMMU_HWPT_DATA_SELFTEST, &data,
+						sizeof(data), NULL));
 	ASSERT_ERR(EINVAL, mock_hwpt_alloc_full(self->fd, self->idev_id,
 						self->ioas_id, 0, 0,
 						IOMMU_HWPT_DATA_SELFTEST, &data,

@@ -211,10 +211,10 @@ TEST_F(vtd_errno, alloc_flags_and_parents)
 						IOMMU_HWPT_DATA_VTD_S1, NULL,
 						sizeof(s1), NULL));
 	big.tail = 1;
-	EXPECT_ERR(E2BIG, mock_hwpt_alloc_full(self->fd, self->id_f,
-					       self->parent_f, 0, 0,
-					       IOMMU_HWPT_DATA_VTD_S1, &big,
-					       sizeof(big), NULL));
+	EXPECT_ERR(EINVAL, mock_hwpt_alloc_full(self->fd, self->id_f,
+						self->parent_f, 0, 0,
+						IOMMU_HWPT_DATA_VTD_S1, &big,
+						sizeof(big), NULL));
 	/* A fault queue that is not one */
 	EXPECT_ERR(ENOENT, mock_hwpt_alloc_full(self->fd, self->id_f,
 						self->parent_f,
@@ -224,11 +224,15 @@ TEST_F(vtd_errno, alloc_flags_and_parents)
 						sizeof(s1), NULL));
 	EXPECT_EQ(before, next_id(self->fd));
 
-	/* A longer struct with a zero tail is fine */
+	/* A longer struct is refused even with a zero tail, as upstream */
 	big.tail = 0;
+	EXPECT_ERR(EINVAL, mock_hwpt_alloc_full(self->fd, self->id_f,
+						self->parent_f, 0, 0,
+						IOMMU_HWPT_DATA_VTD_S1, &big,
+						sizeof(big), NULL));
 	ASSERT_OK(mock_hwpt_alloc_full(self->fd, self->id_f, self->parent_f,
-				       0, 0, IOMMU_HWPT_DATA_VTD_S1, &big,
-				       sizeof(big), &id));
+				       0, 0, IOMMU_HWPT_DATA_VTD_S1, &big.s1,
+				       sizeof(big.s1), &id));
 	EXPECT_OK(emu_destroy(self->fd, id));
 	/* The parent is held by its nested HWPTs */
 	EXPECT_ERR(EBUSY, emu_destroy(self->fd, self->parent_f));
