@@ -11,6 +11,8 @@
  * (0x101), virtual StreamIDs 0x8 and 0x10, both on a stage-1 address space
  * that maps one page at VA.
  */
+#include <pthread.h>
+
 #include "smmuv3_guest.h"
 
 #define INST		"smu_smmu"
@@ -283,6 +285,84 @@ TEST_F(smu, unplug_then_events)
 	B->hwpt = 0;
 	EXPECT_ERR(EIO, sm_invalidate1(FD, self->vm.viommu,
 				       sm_cfgi_cd_all(VSID_B)));
+}
+
+/*
+ * rmdir of a bound device racing with vIOMMU allocations through it: the
+ * unbind waits for running ioctls while an allocation takes a configfs
+ * dependency on the instance. Each allocation either succeeds (and its
+ * vIOMMU is destroyed again) or finds the device gone; nothing hangs (the
+ * harness would time the test out), and once the last vIOMMU is gone the
+ * instance can be removed.
+ */
+struct smr_race {
+	int fd;
+	__u32 dev_id;
+	__u32 s2;
+	bool stop;
+	unsigned int allocated;
+	int unexpected;
+};
+
+static void *smr_alloc_fn(void *arg)
+{
+	struct smr_race *r = arg;
+	__u32 id;
+	int rc;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		rc = sm_viommu_alloc(r->fd, r->dev_id, r->s2, &id);
+		if (!rc) {
+			r->allocated++;
+			rc = emu_destroy(r->fd, id);
+		} else if (rc == -ENOENT || rc == -ENODEV) {
+			rc = 0;
+		}
+		if (rc)
+			r->unexpected = rc;
+	}
+	return NULL;
+}
+
+TEST(viommu_alloc_races_device_rmdir)
+{
+	unsigned int round, allocated = 0;
+	pthread_t thread;
+	__u32 ioas;
+	int dfd;
+
+	if (!sm_platform_ready())
+		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
+	sm_cfs_item("devices", "smr_dev", false);
+	sm_cfs_item("iommus", "smr_smmu", false);
+	ASSERT_OK(sm_smmu_make("smr_smmu", NULL));
+	for (round = 0; round < 40; round++) {
+		struct smr_race r = { .fd = emu_open() };
+
+		ASSERT_LE(0, r.fd);
+		ASSERT_OK(emu_ioas_alloc(r.fd, &ioas));
+		ASSERT_OK(sm_dev_make("smr_dev", "smr_smmu", 0x200, 0));
+		dfd = sm_dev_open("smr_dev");
+		ASSERT_LE(0, dfd);
+		ASSERT_OK(sm_bind(dfd, r.fd, &r.dev_id));
+		ASSERT_OK(sm_s2_alloc(r.fd, r.dev_id, ioas, &r.s2));
+		ASSERT_EQ(0, pthread_create(&thread, NULL, smr_alloc_fn, &r));
+		usleep(round * 97 % 3000);
+		/* The device goes while vIOMMUs come and go through it */
+		EXPECT_OK(sm_cfs_item("devices", "smr_dev", false));
+		__atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
+		ASSERT_EQ(0, pthread_join(thread, NULL));
+		EXPECT_EQ(0, r.unexpected);
+		allocated += r.allocated;
+		/* Every vIOMMU was destroyed, so the S2 HWPT and IOAS go */
+		EXPECT_OK(emu_destroy(r.fd, r.s2));
+		EXPECT_OK(emu_destroy(r.fd, ioas));
+		close(dfd);
+		close(r.fd);
+	}
+	/* The race was run: allocations did succeed through the device */
+	EXPECT_LT(0, allocated);
+	EXPECT_OK(sm_cfs_item("iommus", "smr_smmu", false));
 }
 
 TEST_HARNESS_MAIN
