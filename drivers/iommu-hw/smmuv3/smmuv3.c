@@ -130,25 +130,6 @@ static int smmuv3_msi_window(struct emu_dev *dev, u64 *start, u64 *last)
 	return 0;
 }
 
-/* The IDR5.OAS encoding of an output size the driver accepts */
-static u32 smmuv3_oas_field(u32 oas)
-{
-	switch (oas) {
-	case 32:
-		return 0;
-	case 36:
-		return 1;
-	case 40:
-		return 2;
-	case 42:
-		return 3;
-	case 44:
-		return 4;
-	default:
-		return 5;	/* 48 */
-	}
-}
-
 /*
  * ID registers consistent with the caps and the model: AArch64 tables,
  * 4KiB granule only, little-endian, coherent, no stalls, no PRI or HTTU;
@@ -184,7 +165,7 @@ static int smmuv3_hw_info(struct emu_dev *dev, void *data, u32 len, u32 *type)
 		      FIELD_PREP(SMMU_IDR1_CMDQS, SMMUV3_QUEUE_LOG2);
 	if (caps->ril)
 		info.idr[3] = SMMU_IDR3_RIL;
-	info.idr[5] = FIELD_PREP(SMMU_IDR5_OAS, smmuv3_oas_field(caps->oas)) |
+	info.idr[5] = FIELD_PREP(SMMU_IDR5_OAS, smmuv3_pa_size_enc(caps->oas)) |
 		      SMMU_IDR5_GRAN4K;
 	/* IIDR 0: no implementer, so no implementation errata apply */
 	info.iidr = 0;

@@ -265,6 +265,25 @@ struct smmuv3_nested {
 	u64 ste1;
 };
 
+/* Address size (bits) of a 3-bit PA size encoding: IDR5.OAS, VTCR.PS, CD.IPS */
+static inline unsigned int smmuv3_pa_size_bits(u64 enc)
+{
+	static const unsigned int bits[] = { 32, 36, 40, 42, 44, 48 };
+
+	return enc < ARRAY_SIZE(bits) ? bits[enc] : 0;
+}
+
+/* The encoding of the largest listed size up to @bits (32 at least) */
+static inline u32 smmuv3_pa_size_enc(unsigned int bits)
+{
+	u32 enc = 0;
+
+	while (smmuv3_pa_size_bits(enc + 1) &&
+	       smmuv3_pa_size_bits(enc + 1) <= bits)
+		enc++;
+	return enc;
+}
+
 static inline struct smmuv3 *to_smmuv3(struct emu_iommu *iommu)
 {
 	return container_of(to_emu_hw_iommu(iommu), struct smmuv3, hw);

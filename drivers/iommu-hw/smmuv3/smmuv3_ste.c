@@ -17,25 +17,6 @@
 
 #include "smmuv3.h"
 
-/* The VTCR.PS / CD.IPS encoding of an address size */
-static u64 smmuv3_ps_field(unsigned int bits)
-{
-	switch (bits) {
-	case 32:
-		return 0;
-	case 36:
-		return 1;
-	case 40:
-		return 2;
-	case 42:
-		return 3;
-	case 44:
-		return 4;
-	default:
-		return 5;	/* 48 */
-	}
-}
-
 /* The stage-2 half of an STE: VMID, VTCR and the table of @hdom */
 static void smmuv3_ste_s2(u64 *ste, struct emu_hw_domain *hdom)
 {
@@ -45,7 +26,7 @@ static void smmuv3_ste_s2(u64 *ste, struct emu_hw_domain *hdom)
 		 FIELD_PREP(STE2_VTCR_T0SZ, 64 - wcfg->ias) |
 		 /* SL0 counts down from level 2 with the 4KiB granule */
 		 FIELD_PREP(STE2_VTCR_SL0, 2 - wcfg->start_level) |
-		 FIELD_PREP(STE2_VTCR_PS, smmuv3_ps_field(wcfg->oas)) |
+		 FIELD_PREP(STE2_VTCR_PS, smmuv3_pa_size_enc(wcfg->oas)) |
 		 STE2_S2AA64 | STE2_S2R;
 	ste[3] = wcfg->root & STE3_S2TTB;
 }

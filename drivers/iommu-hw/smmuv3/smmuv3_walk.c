@@ -144,15 +144,6 @@ static int smmuv3_fetch_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
 	return 0;
 }
 
-/* The output size a CD's IPS field selects; 0 for a reserved encoding */
-static unsigned int smmuv3_ips_bits(u64 cd0)
-{
-	static const unsigned int bits[] = { 32, 36, 40, 42, 44, 48 };
-	u64 ips = FIELD_GET(CD0_IPS, cd0);
-
-	return ips < ARRAY_SIZE(bits) ? bits[ips] : 0;
-}
-
 /* Only what the model walks: AArch64 tables, 4KiB granule, T0SZ 16..39 */
 static bool smmuv3_cd_ok(u64 cd0)
 {
@@ -160,7 +151,8 @@ static bool smmuv3_cd_ok(u64 cd0)
 
 	return (cd0 & CD0_V) && (cd0 & CD0_AA64) &&
 	       FIELD_GET(CD0_TG0, cd0) == CD0_TG0_4K &&
-	       t0sz >= 16 && t0sz <= 39 && smmuv3_ips_bits(cd0);
+	       t0sz >= 16 && t0sz <= 39 &&
+	       smmuv3_pa_size_bits(FIELD_GET(CD0_IPS, cd0));
 }
 
 /*
@@ -200,7 +192,7 @@ static int smmuv3_s1_s2(struct smmuv3_xlate *x, const u64 *cd,
 		.fmt = EMU_PT_ARM_S1,
 		.root = cd[1] & CD1_TTB0,
 		.ias = 64 - FIELD_GET(CD0_T0SZ, cd[0]),
-		.oas = smmuv3_ips_bits(cd[0]),
+		.oas = smmuv3_pa_size_bits(FIELD_GET(CD0_IPS, cd[0])),
 	};
 	bool record = cd[0] & CD0_R;
 	u32 vmid = x->vsmmu->vmid;
