@@ -105,83 +105,27 @@ static int dev_open(const char *name)
 
 /* ---- the device fd's ioctls; 0 or -errno ---- */
 
-static int dev_bind(int dfd, int iommufd, __u32 *devid)
-{
-	struct vfio_device_bind_iommufd cmd = {
-		.argsz = sizeof(cmd),
-		.iommufd = iommufd,
-	};
-	int rc;
-
-	rc = emu_ioctl(dfd, VFIO_DEVICE_BIND_IOMMUFD, &cmd);
-	if (!rc && devid)
-		*devid = cmd.out_devid;
-	return rc;
-}
-
-static int dev_attach_pasid(int dfd, __u32 flags, __u32 pasid, __u32 *pt_id)
-{
-	struct vfio_device_attach_iommufd_pt cmd = {
-		.argsz = sizeof(cmd),
-		.flags = flags,
-		.pt_id = *pt_id,
-		.pasid = pasid,
-	};
-	int rc;
-
-	rc = emu_ioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
-	if (!rc)
-		*pt_id = cmd.pt_id;
-	return rc;
-}
-
 static int dev_attach(int dfd, __u32 *pt_id)
 {
-	return dev_attach_pasid(dfd, 0, 0, pt_id);
-}
-
-static int dev_detach_pasid(int dfd, __u32 flags, __u32 pasid)
-{
-	struct vfio_device_detach_iommufd_pt cmd = {
-		.argsz = sizeof(cmd),
-		.flags = flags,
-		.pasid = pasid,
-	};
-
-	return emu_ioctl(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+	return emu_dev_attach(dfd, 0, 0, pt_id);
 }
 
 static int dev_detach(int dfd)
 {
-	return dev_detach_pasid(dfd, 0, 0);
-}
-
-static int dev_dma_full(int dfd, __u32 flags, __u32 pasid, __u64 iova,
-			void *buf, __u64 len)
-{
-	struct iommufd_emu_dma cmd = {
-		.argsz = sizeof(cmd),
-		.flags = flags,
-		.pasid = pasid,
-		.iova = iova,
-		.length = len,
-		.uptr = (uintptr_t)buf,
-	};
-
-	return emu_ioctl(dfd, IOMMUFD_EMU_DMA, &cmd);
+	return emu_dev_detach(dfd, 0, 0);
 }
 
 /* The device writes memory at @iova from @buf */
 static int dma_write(int dfd, __u64 iova, const void *buf, __u64 len)
 {
-	return dev_dma_full(dfd, IOMMUFD_EMU_DMA_WRITE, 0, iova, (void *)buf,
-			    len);
+	return emu_dev_dma(dfd, IOMMUFD_EMU_DMA_WRITE, 0, iova, (void *)buf,
+			   len);
 }
 
 /* The device reads memory at @iova into @buf */
 static int dma_read(int dfd, __u64 iova, void *buf, __u64 len)
 {
-	return dev_dma_full(dfd, 0, 0, iova, buf, len);
+	return emu_dev_dma(dfd, 0, 0, iova, buf, len);
 }
 
 /* A manual HWPT that PASIDs may use too */
@@ -275,7 +219,7 @@ FIXTURE_TEARDOWN(devices)
 	int __dfd = (_dfd);						\
 									\
 	*__hwpt = self->ioas;						\
-	ASSERT_OK(dev_bind(__dfd, self->fd, NULL));			\
+	ASSERT_OK(emu_dev_bind(__dfd, self->fd, NULL));			\
 	ASSERT_OK(dev_attach(__dfd, __hwpt));				\
 } while (0)
 
@@ -303,15 +247,15 @@ TEST_F(devices, node_per_enabled_device)
 	EXPECT_NE(0, stat(path, &st));
 	EXPECT_EQ(ENOENT, errno);
 	/* The fd opened before stays usable, answering ENODEV */
-	EXPECT_ERR(ENODEV, dev_bind(self->c, self->fd, NULL));
+	EXPECT_ERR(ENODEV, emu_dev_bind(self->c, self->fd, NULL));
 
 	ASSERT_OK(dev_enable(DEV_C, true));
 	EXPECT_EQ(0, stat(path, &st));
-	EXPECT_ERR(ENODEV, dev_bind(self->c, self->fd, NULL));
+	EXPECT_ERR(ENODEV, emu_dev_bind(self->c, self->fd, NULL));
 	close(self->c);
 	self->c = dev_open(DEV_C);
 	ASSERT_LE(0, self->c);
-	EXPECT_OK(dev_bind(self->c, self->fd, NULL));
+	EXPECT_OK(emu_dev_bind(self->c, self->fd, NULL));
 
 	ASSERT_OK(cfs_rmdir("devices", DEV_C));
 	EXPECT_NE(0, stat(path, &st));
@@ -332,22 +276,22 @@ TEST_F(devices, bind)
 	__u32 devid = 0, devid2 = 0;
 	int other;
 
-	ASSERT_OK(dev_bind(self->a, self->fd, &devid));
+	ASSERT_OK(emu_dev_bind(self->a, self->fd, &devid));
 	EXPECT_NE(0, devid);
 	/* The id is a device object of the context: not destroyable */
 	EXPECT_ERR(EBUSY, emu_destroy(self->fd, devid));
 
 	/* A second bind, on the same fd or on another fd of the device */
-	EXPECT_ERR(EINVAL, dev_bind(self->a, self->fd, NULL));
+	EXPECT_ERR(EINVAL, emu_dev_bind(self->a, self->fd, NULL));
 	other = dev_open(DEV_A);
 	ASSERT_LE(0, other);
-	EXPECT_ERR(EINVAL, dev_bind(other, self->fd, NULL));
+	EXPECT_ERR(EINVAL, emu_dev_bind(other, self->fd, NULL));
 
 	/* Once the bound fd is closed, another fd may bind */
 	close(self->a);
 	self->a = -1;
 	EXPECT_ERR(ENOENT, emu_destroy(self->fd, devid));
-	EXPECT_OK(dev_bind(other, self->fd, &devid2));
+	EXPECT_OK(emu_dev_bind(other, self->fd, &devid2));
 	EXPECT_NE(0, devid2);
 	close(other);
 }
@@ -392,20 +336,20 @@ TEST_F(devices, bind_errors)
 /* All bound devices of a group belong to one context */
 TEST_F(devices, bind_group_owner)
 {
-	ASSERT_OK(dev_bind(self->a, self->fd, NULL));
-	EXPECT_ERR(EPERM, dev_bind(self->b, self->fd2, NULL));
+	ASSERT_OK(emu_dev_bind(self->a, self->fd, NULL));
+	EXPECT_ERR(EPERM, emu_dev_bind(self->b, self->fd2, NULL));
 	/* A device of another group is free to choose */
-	EXPECT_OK(dev_bind(self->c, self->fd2, NULL));
-	EXPECT_OK(dev_bind(self->b, self->fd, NULL));
+	EXPECT_OK(emu_dev_bind(self->c, self->fd2, NULL));
+	EXPECT_OK(emu_dev_bind(self->b, self->fd, NULL));
 
 	/* The group is free again once both are unbound */
 	close(self->a);
 	self->a = -1;
-	EXPECT_ERR(EINVAL, dev_bind(self->b, self->fd2, NULL));
+	EXPECT_ERR(EINVAL, emu_dev_bind(self->b, self->fd2, NULL));
 	close(self->b);
 	self->b = dev_open(DEV_B);
 	ASSERT_LE(0, self->b);
-	EXPECT_OK(dev_bind(self->b, self->fd2, NULL));
+	EXPECT_OK(emu_dev_bind(self->b, self->fd2, NULL));
 }
 
 /* The context outlives its fd while a device is bound to it */
@@ -413,7 +357,7 @@ TEST_F(devices, bind_keeps_context)
 {
 	__u32 devid;
 
-	ASSERT_OK(dev_bind(self->c, self->fd2, &devid));
+	ASSERT_OK(emu_dev_bind(self->c, self->fd2, &devid));
 	close(self->fd2);
 	self->fd2 = -1;
 	EXPECT_OK(dev_detach(self->c));
@@ -434,7 +378,7 @@ TEST_F(devices, unbound)
 	EXPECT_ERR(EINVAL, dma_read(self->a, IOVA, &byte, 1));
 
 	/* Another fd of a bound device is not bound */
-	ASSERT_OK(dev_bind(self->b, self->fd, NULL));
+	ASSERT_OK(emu_dev_bind(self->b, self->fd, NULL));
 	other = dev_open(DEV_B);
 	ASSERT_LE(0, other);
 	EXPECT_ERR(EINVAL, dev_attach(other, &pt_id));
@@ -453,7 +397,7 @@ TEST_F(devices, attach_errors)
 	};
 	__u32 devid, pt_id;
 
-	ASSERT_OK(dev_bind(self->a, self->fd, &devid));
+	ASSERT_OK(emu_dev_bind(self->a, self->fd, &devid));
 
 	cmd.argsz = ATTACH_MIN - 1;
 	EXPECT_ERR(EINVAL, emu_ioctl(self->a, VFIO_DEVICE_ATTACH_IOMMUFD_PT,
@@ -470,14 +414,14 @@ TEST_F(devices, attach_errors)
 
 	/* PASIDs the device cannot issue: none at all, 0, beyond 8 bits */
 	pt_id = self->ioas;
-	ASSERT_OK(dev_bind(self->c, self->fd, NULL));
-	EXPECT_ERR(EOPNOTSUPP, dev_attach_pasid(self->c,
-						VFIO_DEVICE_ATTACH_PASID, 1,
-						&pt_id));
-	EXPECT_ERR(EINVAL, dev_attach_pasid(self->a, VFIO_DEVICE_ATTACH_PASID,
-					    0, &pt_id));
-	EXPECT_ERR(EINVAL, dev_attach_pasid(self->a, VFIO_DEVICE_ATTACH_PASID,
-					    256, &pt_id));
+	ASSERT_OK(emu_dev_bind(self->c, self->fd, NULL));
+	EXPECT_ERR(EOPNOTSUPP, emu_dev_attach(self->c,
+					      VFIO_DEVICE_ATTACH_PASID, 1,
+					      &pt_id));
+	EXPECT_ERR(EINVAL, emu_dev_attach(self->a, VFIO_DEVICE_ATTACH_PASID,
+					  0, &pt_id));
+	EXPECT_ERR(EINVAL, emu_dev_attach(self->a, VFIO_DEVICE_ATTACH_PASID,
+					  256, &pt_id));
 
 	/* Ids that are neither an IOAS nor a HWPT */
 	pt_id = 0xfffff;
@@ -494,8 +438,8 @@ TEST_F(devices, detach_errors)
 		.argsz = DETACH_MIN,
 	};
 
-	ASSERT_OK(dev_bind(self->a, self->fd, NULL));
-	ASSERT_OK(dev_bind(self->c, self->fd, NULL));
+	ASSERT_OK(emu_dev_bind(self->a, self->fd, NULL));
+	ASSERT_OK(emu_dev_bind(self->c, self->fd, NULL));
 
 	/* The minimal size is enough; nothing attached is fine */
 	EXPECT_OK(emu_ioctl(self->a, VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd));
@@ -513,10 +457,10 @@ TEST_F(devices, detach_errors)
 				     &cmd));
 	cmd.argsz = sizeof(cmd);
 	EXPECT_OK(emu_ioctl(self->a, VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd));
-	EXPECT_ERR(EOPNOTSUPP, dev_detach_pasid(self->c,
-						VFIO_DEVICE_DETACH_PASID, 3));
-	EXPECT_ERR(EINVAL, dev_detach_pasid(self->a, VFIO_DEVICE_DETACH_PASID,
-					    256));
+	EXPECT_ERR(EOPNOTSUPP, emu_dev_detach(self->c,
+					      VFIO_DEVICE_DETACH_PASID, 3));
+	EXPECT_ERR(EINVAL, emu_dev_detach(self->a, VFIO_DEVICE_DETACH_PASID,
+					  256));
 	EXPECT_OK(dev_detach(self->c));
 }
 
@@ -535,7 +479,7 @@ TEST_F(devices, dma_errors)
 		__u64 extra;
 	} big = { .dma = cmd };
 
-	ASSERT_OK(dev_bind(self->a, self->fd, NULL));
+	ASSERT_OK(emu_dev_bind(self->a, self->fd, NULL));
 
 	cmd.argsz = sizeof(cmd) - 1;
 	EXPECT_ERR(EINVAL, emu_ioctl(self->a, IOMMUFD_EMU_DMA, &cmd));
@@ -560,7 +504,7 @@ TEST_F(devices, dma_errors)
 	EXPECT_ERR(EINVAL, emu_ioctl(self->a, IOMMUFD_EMU_DMA, &cmd));
 	cmd.pasid = 0;
 	EXPECT_ERR(EINVAL, emu_ioctl(self->a, IOMMUFD_EMU_DMA, &cmd));
-	ASSERT_OK(dev_bind(self->c, self->fd, NULL));
+	ASSERT_OK(emu_dev_bind(self->c, self->fd, NULL));
 	cmd.pasid = 1;
 	EXPECT_ERR(EINVAL, emu_ioctl(self->c, IOMMUFD_EMU_DMA, &cmd));
 
@@ -572,8 +516,8 @@ TEST_F(devices, dma_errors)
 	big.extra = 0;
 	EXPECT_ERR(EIO, emu_ioctl(self->a, IOMMUFD_EMU_DMA, &big));
 	EXPECT_ERR(EIO, dma_write(self->a, IOVA, self->scratch, 16));
-	EXPECT_ERR(EIO, dev_dma_full(self->a, IOMMUFD_EMU_DMA_PASID, 5, IOVA,
-				     self->scratch, 16));
+	EXPECT_ERR(EIO, emu_dev_dma(self->a, IOMMUFD_EMU_DMA_PASID, 5, IOVA,
+				    self->scratch, 16));
 	EXPECT_ERR(EFAULT, emu_ioctl(self->a, IOMMUFD_EMU_DMA, NULL));
 }
 
@@ -686,22 +630,22 @@ TEST_F(devices, pasid_attach)
 	__u32 hwpt, pt_id = 0, devid;
 
 	map_buf(self->ioas, MAP_RW);
-	ASSERT_OK(dev_bind(self->a, self->fd, &devid));
+	ASSERT_OK(emu_dev_bind(self->a, self->fd, &devid));
 	ASSERT_OK(hwpt_alloc(self->fd, devid, self->ioas, &hwpt));
 	pt_id = hwpt;
-	ASSERT_OK(dev_attach_pasid(self->a, VFIO_DEVICE_ATTACH_PASID, 7,
-				   &pt_id));
+	ASSERT_OK(emu_dev_attach(self->a, VFIO_DEVICE_ATTACH_PASID, 7,
+				 &pt_id));
 	EXPECT_EQ(hwpt, pt_id);
 	self->buf[5] = 9;
-	EXPECT_OK(dev_dma_full(self->a, IOMMUFD_EMU_DMA_PASID, 7, IOVA + 5,
-			       self->scratch, 1));
+	EXPECT_OK(emu_dev_dma(self->a, IOMMUFD_EMU_DMA_PASID, 7, IOVA + 5,
+			      self->scratch, 1));
 	EXPECT_EQ(9, self->scratch[0]);
 	EXPECT_ERR(EIO, dma_read(self->a, IOVA, self->scratch, 1));
-	EXPECT_ERR(EIO, dev_dma_full(self->a, IOMMUFD_EMU_DMA_PASID, 6, IOVA,
-				     self->scratch, 1));
-	EXPECT_OK(dev_detach_pasid(self->a, VFIO_DEVICE_DETACH_PASID, 7));
-	EXPECT_ERR(EIO, dev_dma_full(self->a, IOMMUFD_EMU_DMA_PASID, 7, IOVA,
-				     self->scratch, 1));
+	EXPECT_ERR(EIO, emu_dev_dma(self->a, IOMMUFD_EMU_DMA_PASID, 6, IOVA,
+				    self->scratch, 1));
+	EXPECT_OK(emu_dev_detach(self->a, VFIO_DEVICE_DETACH_PASID, 7));
+	EXPECT_ERR(EIO, emu_dev_dma(self->a, IOMMUFD_EMU_DMA_PASID, 7, IOVA,
+				    self->scratch, 1));
 	EXPECT_OK(emu_destroy(self->fd, hwpt));
 }
 
@@ -723,14 +667,14 @@ TEST_F(devices, pasid_in_mixed_group)
 	ASSERT_LE(0, e);
 
 	map_buf(self->ioas, MAP_RW);
-	ASSERT_OK(dev_bind(d, self->fd, &devid));
-	ASSERT_OK(dev_bind(e, self->fd, &devid_e));
+	ASSERT_OK(emu_dev_bind(d, self->fd, &devid));
+	ASSERT_OK(emu_dev_bind(e, self->fd, &devid_e));
 	ASSERT_OK(hwpt_alloc(self->fd, devid, self->ioas, &hwpt));
 	pt_id = hwpt;
-	ASSERT_OK(dev_attach_pasid(d, VFIO_DEVICE_ATTACH_PASID, 3, &pt_id));
+	ASSERT_OK(emu_dev_attach(d, VFIO_DEVICE_ATTACH_PASID, 3, &pt_id));
 	self->buf[1] = 0x5a;
-	EXPECT_OK(dev_dma_full(d, IOMMUFD_EMU_DMA_PASID, 3, IOVA + 1,
-			       self->scratch, 1));
+	EXPECT_OK(emu_dev_dma(d, IOMMUFD_EMU_DMA_PASID, 3, IOVA + 1,
+			      self->scratch, 1));
 	EXPECT_EQ(0x5a, self->scratch[0]);
 	/* The sibling has no PASIDs and no RID attachment yet */
 	EXPECT_ERR(EIO, dma_read(e, IOVA, self->scratch, 1));
@@ -738,7 +682,7 @@ TEST_F(devices, pasid_in_mixed_group)
 	ASSERT_OK(dev_attach(e, &pt_id));
 	EXPECT_OK(dma_read(e, IOVA + 1, self->scratch, 1));
 	EXPECT_OK(dev_detach(e));
-	EXPECT_OK(dev_detach_pasid(d, VFIO_DEVICE_DETACH_PASID, 3));
+	EXPECT_OK(emu_dev_detach(d, VFIO_DEVICE_DETACH_PASID, 3));
 	close(d);
 	close(e);
 	EXPECT_OK(emu_destroy(self->fd, hwpt));
@@ -757,7 +701,7 @@ TEST_F(devices, group_rules)
 	ASSERT_OK(emu_ioas_alloc(self->fd, &ioas2));
 	ASSERT_OK(emu_ioas_map(self->fd, ioas2, MAP_FIXED_RW, self->scratch,
 			       BUF_SIZE, &iova));
-	ASSERT_OK(dev_bind(self->b, self->fd, &devid_b));
+	ASSERT_OK(emu_dev_bind(self->b, self->fd, &devid_b));
 	bind_attach(self->a, &hwpt_a);
 
 	/* The first attach switched the whole group: "b" translates too */
@@ -801,13 +745,13 @@ TEST_F(devices, close_attached)
 	__u32 hwpt_a, hwpt_c, pt_id, devid_a;
 
 	map_buf(self->ioas, MAP_RW);
-	ASSERT_OK(dev_bind(self->a, self->fd, &devid_a));
+	ASSERT_OK(emu_dev_bind(self->a, self->fd, &devid_a));
 	ASSERT_OK(hwpt_alloc(self->fd, devid_a, self->ioas, &hwpt_a));
 	pt_id = hwpt_a;
 	ASSERT_OK(dev_attach(self->a, &pt_id));
-	ASSERT_OK(dev_attach_pasid(self->a, VFIO_DEVICE_ATTACH_PASID, 3,
-				   &pt_id));
-	ASSERT_OK(dev_bind(self->b, self->fd, NULL));
+	ASSERT_OK(emu_dev_attach(self->a, VFIO_DEVICE_ATTACH_PASID, 3,
+				 &pt_id));
+	ASSERT_OK(emu_dev_bind(self->b, self->fd, NULL));
 	bind_attach(self->c, &hwpt_c);
 	EXPECT_ERR(EBUSY, emu_destroy(self->fd, hwpt_a));
 	EXPECT_ERR(EBUSY, emu_destroy(self->fd, self->ioas));
@@ -822,8 +766,8 @@ TEST_F(devices, close_attached)
 	EXPECT_OK(emu_destroy(self->fd, self->ioas));
 	self->a = dev_open(DEV_A);
 	ASSERT_LE(0, self->a);
-	EXPECT_ERR(EPERM, dev_bind(self->a, self->fd2, NULL));
-	EXPECT_OK(dev_bind(self->a, self->fd, NULL));
+	EXPECT_ERR(EPERM, emu_dev_bind(self->a, self->fd2, NULL));
+	EXPECT_OK(emu_dev_bind(self->a, self->fd, NULL));
 }
 
 /* ---- hot-unplug ---- */
@@ -833,9 +777,9 @@ TEST_F(devices, unplug_bound)
 	__u32 devid, pt_id = self->ioas, ioas;
 	char byte = 0;
 
-	ASSERT_OK(dev_bind(self->b, self->fd, &devid));
+	ASSERT_OK(emu_dev_bind(self->b, self->fd, &devid));
 	ASSERT_OK(dev_enable(DEV_B, false));
-	EXPECT_ERR(ENODEV, dev_bind(self->b, self->fd, NULL));
+	EXPECT_ERR(ENODEV, emu_dev_bind(self->b, self->fd, NULL));
 	EXPECT_ERR(ENODEV, dev_attach(self->b, &pt_id));
 	EXPECT_ERR(ENODEV, dev_detach(self->b));
 	EXPECT_ERR(ENODEV, dma_read(self->b, IOVA, &byte, 1));
@@ -846,7 +790,7 @@ TEST_F(devices, unplug_bound)
 	EXPECT_ERR(ENOENT, emu_destroy(self->fd, devid));
 	EXPECT_OK(emu_ioas_alloc(self->fd, &ioas));
 	/* "a", in the group "b" left, may now go to another context */
-	EXPECT_OK(dev_bind(self->a, self->fd2, NULL));
+	EXPECT_OK(emu_dev_bind(self->a, self->fd2, NULL));
 	close(self->b);
 	self->b = -1;
 }
@@ -855,7 +799,7 @@ TEST_F(devices, unplug_by_rmdir)
 {
 	__u32 pt_id = self->ioas;
 
-	ASSERT_OK(dev_bind(self->c, self->fd, NULL));
+	ASSERT_OK(emu_dev_bind(self->c, self->fd, NULL));
 	ASSERT_OK(cfs_rmdir("devices", DEV_C));
 	EXPECT_ERR(ENODEV, dev_attach(self->c, &pt_id));
 	EXPECT_ERR(ENODEV, dma_read(self->c, IOVA, self->scratch, 1));
@@ -868,13 +812,13 @@ TEST_F(devices, unplug_attached)
 	__u32 hwpt, pt_id, devid_a;
 
 	map_buf(self->ioas, MAP_RW);
-	ASSERT_OK(dev_bind(self->a, self->fd, &devid_a));
-	ASSERT_OK(dev_bind(self->b, self->fd, NULL));
+	ASSERT_OK(emu_dev_bind(self->a, self->fd, &devid_a));
+	ASSERT_OK(emu_dev_bind(self->b, self->fd, NULL));
 	ASSERT_OK(hwpt_alloc(self->fd, devid_a, self->ioas, &hwpt));
 	pt_id = hwpt;
 	ASSERT_OK(dev_attach(self->a, &pt_id));
-	ASSERT_OK(dev_attach_pasid(self->a, VFIO_DEVICE_ATTACH_PASID, 2,
-				   &pt_id));
+	ASSERT_OK(emu_dev_attach(self->a, VFIO_DEVICE_ATTACH_PASID, 2,
+				 &pt_id));
 	ASSERT_OK(dev_attach(self->b, &pt_id));
 
 	ASSERT_OK(dev_enable(DEV_A, false));
@@ -960,7 +904,7 @@ TEST_F_TIMEOUT(devices, unplug_during_dma, 120)
 /* The same race without a translation: every DMA faults until the unplug */
 TEST_F_TIMEOUT(devices, unplug_during_faulting_dma, 120)
 {
-	ASSERT_OK(dev_bind(self->c, self->fd, NULL));
+	ASSERT_OK(emu_dev_bind(self->c, self->fd, NULL));
 	check_unplug_during_dma(true);
 }
 

@@ -110,47 +110,24 @@ static void cfs_sweep(void)
 
 static int vdev_bind(int dfd, int fd, __u32 *devid)
 {
-	struct vfio_device_bind_iommufd b = {
-		.argsz = sizeof(b),
-		.iommufd = fd,
-	};
-	int rc = emu_ioctl(dfd, VFIO_DEVICE_BIND_IOMMUFD, &b);
-
-	*devid = b.out_devid;
-	return rc;
+	return emu_dev_bind(dfd, fd, devid);
 }
 
 /* Attach or replace; *@pt is an IOAS or HWPT, and then the HWPT used */
 static int vdev_attach(int dfd, __u32 *pt)
 {
-	struct vfio_device_attach_iommufd_pt a = {
-		.argsz = sizeof(a),
-		.pt_id = *pt,
-	};
-	int rc = emu_ioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a);
-
-	*pt = a.pt_id;
-	return rc;
+	return emu_dev_attach(dfd, 0, 0, pt);
 }
 
 static int vdev_detach(int dfd)
 {
-	struct vfio_device_detach_iommufd_pt d = { .argsz = sizeof(d) };
-
-	return emu_ioctl(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d);
+	return emu_dev_detach(dfd, 0, 0);
 }
 
 static int vdev_dma(int dfd, bool write, __u64 iova, void *p, __u64 len)
 {
-	struct iommufd_emu_dma d = {
-		.argsz = sizeof(d),
-		.flags = write ? IOMMUFD_EMU_DMA_WRITE : 0,
-		.iova = iova,
-		.length = len,
-		.uptr = (uintptr_t)p,
-	};
-
-	return emu_ioctl(dfd, IOMMUFD_EMU_DMA, &d);
+	return emu_dev_dma(dfd, write ? IOMMUFD_EMU_DMA_WRITE : 0, 0, iova, p,
+			   len);
 }
 
 /* The byte the device reads at @iova, or -errno */

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <linux/iommufd.h>
+#include <linux/iommufd_emu.h>
 #include <linux/types.h>
 
 /*
@@ -119,6 +120,74 @@ static inline int emu_destroy(int fd, __u32 id)
 	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
 
 	return emu_ioctl(fd, IOMMU_DESTROY, &cmd);
+}
+
+/*
+ * The VFIO-style ioctls of an emulated device's node
+ * (/dev/iommufd-emu/<name>) with the full current struct sizes; 0 or
+ * -errno.
+ */
+
+/* Bind the device to @iommufd; its device id in *@dev_id (may be NULL) */
+static inline int emu_dev_bind(int dfd, int iommufd, __u32 *dev_id)
+{
+	struct vfio_device_bind_iommufd cmd = {
+		.argsz = sizeof(cmd),
+		.iommufd = iommufd,
+	};
+	int rc = emu_ioctl(dfd, VFIO_DEVICE_BIND_IOMMUFD, &cmd);
+
+	if (!rc && dev_id)
+		*dev_id = cmd.out_devid;
+	return rc;
+}
+
+/*
+ * Attach or replace the RID, or a PASID with VFIO_DEVICE_ATTACH_PASID in
+ * @flags; *@pt_id is an IOAS or HWPT, and on success the HWPT used.
+ */
+static inline int emu_dev_attach(int dfd, __u32 flags, __u32 pasid,
+				 __u32 *pt_id)
+{
+	struct vfio_device_attach_iommufd_pt cmd = {
+		.argsz = sizeof(cmd),
+		.flags = flags,
+		.pt_id = *pt_id,
+		.pasid = pasid,
+	};
+	int rc = emu_ioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
+
+	if (!rc)
+		*pt_id = cmd.pt_id;
+	return rc;
+}
+
+/* Detach the RID, or a PASID with VFIO_DEVICE_DETACH_PASID in @flags */
+static inline int emu_dev_detach(int dfd, __u32 flags, __u32 pasid)
+{
+	struct vfio_device_detach_iommufd_pt cmd = {
+		.argsz = sizeof(cmd),
+		.flags = flags,
+		.pasid = pasid,
+	};
+
+	return emu_ioctl(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+}
+
+/* IOMMUFD_EMU_DMA: the device moves @len bytes between @buf and @iova */
+static inline int emu_dev_dma(int dfd, __u32 flags, __u32 pasid, __u64 iova,
+			      void *buf, __u64 len)
+{
+	struct iommufd_emu_dma cmd = {
+		.argsz = sizeof(cmd),
+		.flags = flags,
+		.pasid = pasid,
+		.iova = iova,
+		.length = len,
+		.uptr = (uintptr_t)buf,
+	};
+
+	return emu_ioctl(dfd, IOMMUFD_EMU_DMA, &cmd);
 }
 
 static inline int emu_ioas_alloc(int fd, __u32 *ioas_id)

@@ -157,15 +157,7 @@ static inline int sm_dev_open(const char *name)
 /* Bind device fd @dfd to the iommufd @iommufd; its dev_id in *@dev_id */
 static inline int sm_bind(int dfd, int iommufd, __u32 *dev_id)
 {
-	struct vfio_device_bind_iommufd bind = {
-		.argsz = sizeof(bind),
-		.iommufd = iommufd,
-	};
-	int rc = emu_ioctl(dfd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
-
-	if (!rc && dev_id)
-		*dev_id = bind.out_devid;
-	return rc;
+	return emu_dev_bind(dfd, iommufd, dev_id);
 }
 
 /* Attach (or replace) the device's RID to @pt_id */
@@ -196,17 +188,9 @@ static inline int sm_detach(int dfd)
 static inline int sm_dma(int dfd, bool write, int ssid, __u64 addr, void *buf,
 			 __u64 len)
 {
-	struct iommufd_emu_dma dma = {
-		.argsz = sizeof(dma),
-		.flags = (write ? IOMMUFD_EMU_DMA_WRITE : 0) |
-			 (ssid >= 0 ? IOMMUFD_EMU_DMA_PASID : 0),
-		.pasid = ssid >= 0 ? (__u32)ssid : 0,
-		.iova = addr,
-		.length = len,
-		.uptr = (uintptr_t)buf,
-	};
-
-	return emu_ioctl(dfd, IOMMUFD_EMU_DMA, &dma);
+	return emu_dev_dma(dfd, (write ? IOMMUFD_EMU_DMA_WRITE : 0) |
+				(ssid >= 0 ? IOMMUFD_EMU_DMA_PASID : 0),
+			   ssid >= 0 ? (__u32)ssid : 0, addr, buf, len);
 }
 
 /* One 64-bit word read by the device at @addr; 0 or -errno */

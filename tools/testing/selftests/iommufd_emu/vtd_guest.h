@@ -614,16 +614,7 @@ static inline int vtd_dev_open_bind(const char *name, int iommufd,
 
 static inline int vtd_dev_bind(int dfd, int iommufd, __u32 *dev_id)
 {
-	struct vfio_device_bind_iommufd cmd = {
-		.argsz = sizeof(cmd),
-		.iommufd = iommufd,
-	};
-	int rc;
-
-	rc = emu_ioctl(dfd, VFIO_DEVICE_BIND_IOMMUFD, &cmd);
-	if (!rc && dev_id)
-		*dev_id = cmd.out_devid;
-	return rc;
+	return emu_dev_bind(dfd, iommufd, dev_id);
 }
 
 /*
@@ -634,17 +625,10 @@ static inline int vtd_dev_bind(int dfd, int iommufd, __u32 *dev_id)
 static inline int vtd_dev_attach_flags(int dfd, __u32 flags, __u32 pasid,
 				       __u32 pt, __u32 *out)
 {
-	struct vfio_device_attach_iommufd_pt cmd = {
-		.argsz = sizeof(cmd),
-		.flags = flags,
-		.pt_id = pt,
-		.pasid = pasid,
-	};
-	int rc;
+	int rc = emu_dev_attach(dfd, flags, pasid, &pt);
 
-	rc = emu_ioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
 	if (!rc && out)
-		*out = cmd.pt_id;
+		*out = pt;
 	return rc;
 }
 
@@ -656,13 +640,7 @@ static inline int vtd_dev_attach(int dfd, __u32 pasid, __u32 pt)
 
 static inline int vtd_dev_detach_flags(int dfd, __u32 flags, __u32 pasid)
 {
-	struct vfio_device_detach_iommufd_pt cmd = {
-		.argsz = sizeof(cmd),
-		.flags = flags,
-		.pasid = pasid,
-	};
-
-	return emu_ioctl(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+	return emu_dev_detach(dfd, flags, pasid);
 }
 
 static inline int vtd_dev_detach(int dfd, __u32 pasid)
@@ -675,16 +653,7 @@ static inline int vtd_dev_detach(int dfd, __u32 pasid)
 static inline int vtd_dma_full(int dfd, __u32 flags, __u32 pasid, __u64 iova,
 			       void *buf, __u64 len)
 {
-	struct iommufd_emu_dma cmd = {
-		.argsz = sizeof(cmd),
-		.flags = flags,
-		.pasid = pasid,
-		.iova = iova,
-		.length = len,
-		.uptr = (uintptr_t)buf,
-	};
-
-	return emu_ioctl(dfd, IOMMUFD_EMU_DMA, &cmd);
+	return emu_dev_dma(dfd, flags, pasid, iova, buf, len);
 }
 
 /* The device reads @len bytes at @iova, tagged with @pasid when non-zero */
