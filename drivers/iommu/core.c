@@ -249,7 +249,8 @@ int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 	if (group->owner) {
 		rc = -EBUSY;
 	} else {
-		dev->group = group;
+		/* A parent's DMA may look a sub-device up meanwhile */
+		WRITE_ONCE(dev->group, group);
 		xa_for_each(&group->domains, pasid, domain)
 			emu_dev_switch_nofail(dev, pasid, domain);
 		list_add_tail(&dev->group_node, &group->devices);
@@ -259,9 +260,13 @@ int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 	if (rc && !group->ndevices)
 		emu_group_free(group);
 out_unlock:
-	if (rc && dev->parent)
+	if (rc && dev->parent) {
+		/* Under the lock a parent's DMA looks sub-devices up with */
+		mutex_lock(&dev->parent->group->lock);
 		xa_cmpxchg(&dev->parent->sub_pasids, dev->parent_pasid, dev,
 			   NULL, 0);
+		mutex_unlock(&dev->parent->group->lock);
+	}
 	mutex_unlock(&emu_core_lock);
 	if (rc && dev->iommu->ops->release_dev)
 		dev->iommu->ops->release_dev(dev);
@@ -775,15 +780,18 @@ static int emu_dma_page_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
 			       unsigned int access, void *buf, size_t len,
 			       size_t *chunk)
 {
+	struct emu_group *sub_group;
 	struct emu_dev *sub;
 	int rc = -EIO;
 
 	mutex_lock(&dev->group->lock);
 	sub = xa_load(&dev->sub_pasids, pasid);
-	if (sub)
-		rc = emu_dma_page(sub->group, EMU_NO_PASID, dev, pasid, iova,
+	/* A sub-device still being added has no group yet: blocked */
+	sub_group = sub ? READ_ONCE(sub->group) : NULL;
+	if (sub_group)
+		rc = emu_dma_page(sub_group, EMU_NO_PASID, dev, pasid, iova,
 				  access, buf, len, chunk);
-	else
+	else if (!sub)
 		rc = emu_dma_page(dev->group, pasid, dev, pasid, iova, access,
 				  buf, len, chunk);
 	mutex_unlock(&dev->group->lock);
