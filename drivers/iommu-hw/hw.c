@@ -549,6 +549,27 @@ void emu_hw_attach_abort(struct emu_domain *domain, struct emu_dev *dev,
 }
 
 /*
+ * With dma_lock held for write: parked tables can be freed now, and no
+ * cached translation may outlive the pages the caller unpins next.
+ */
+static size_t emu_hw_paging_unmap(struct emu_domain *domain,
+				  unsigned long iova, size_t size)
+{
+	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+	size_t unmapped = 0;
+
+	lockdep_assert_held_write(&domain->dma_lock);
+	mutex_lock(&hdom->pt_lock);
+	if (size)
+		unmapped = emu_pgtable_unmap(hdom->pt, iova, size);
+	emu_pgtable_reclaim(hdom->pt);
+	mutex_unlock(&hdom->pt_lock);
+	if (unmapped && hdom->unmap_notify)
+		hdom->unmap_notify(hdom, iova, unmapped);
+	return unmapped;
+}
+
+/*
  * Maps the run in one call. On failure the partial mapping is undone here,
  * with DMA excluded so that tables can be freed, and *@mapped says 0.
  */
@@ -565,33 +586,12 @@ static int emu_hw_paging_map(struct emu_domain *domain, unsigned long iova,
 	if (!rc)
 		return 0;
 
+	/* A DMA may have walked, and a driver cached, the partial mapping */
 	down_write(&domain->dma_lock);
-	mutex_lock(&hdom->pt_lock);
-	if (*mapped)
-		emu_pgtable_unmap(hdom->pt, iova, *mapped);
-	emu_pgtable_reclaim(hdom->pt);
-	mutex_unlock(&hdom->pt_lock);
+	emu_hw_paging_unmap(domain, iova, *mapped);
 	up_write(&domain->dma_lock);
 	*mapped = 0;
 	return rc;
-}
-
-/* The core holds dma_lock for write: parked tables can be freed now */
-static size_t emu_hw_paging_unmap(struct emu_domain *domain,
-				  unsigned long iova, size_t size)
-{
-	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
-	size_t unmapped;
-
-	lockdep_assert_held_write(&domain->dma_lock);
-	mutex_lock(&hdom->pt_lock);
-	unmapped = emu_pgtable_unmap(hdom->pt, iova, size);
-	emu_pgtable_reclaim(hdom->pt);
-	mutex_unlock(&hdom->pt_lock);
-	/* Before the core unpins the pages: no cached translation may outlive them */
-	if (unmapped && hdom->unmap_notify)
-		hdom->unmap_notify(hdom, iova, unmapped);
-	return unmapped;
 }
 
 /* A walk like a DMA's, so it takes dma_lock for read like a DMA does */
