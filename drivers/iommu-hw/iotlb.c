@@ -42,8 +42,7 @@ void emu_iotlb_init(struct emu_iotlb *tlb, unsigned int max, u64 sizes)
 	tlb->nr = 0;
 	tlb->max = max;
 	tlb->sizes = sizes;
-	tlb->hits = 0;
-	tlb->misses = 0;
+	tlb->gen = 0;
 }
 
 static void emu_iotlb_drop(struct emu_iotlb *tlb, struct emu_iotlb_entry *e)
@@ -86,7 +85,7 @@ void emu_iotlb_destroy(struct emu_iotlb *tlb)
  * @tag: translation regime (VMID, domain ID)
  * @space: address space in it (ASID, PASID)
  * @iova: the input address
- * @hit: filled in on a hit
+ * @hit: filled in on a hit; on a miss only its @gen
  *
  * Context: any; does not sleep.
  * Return: true on a hit.
@@ -110,10 +109,8 @@ bool emu_iotlb_lookup(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
 		hit->pa = e->pa + (iova - e->iova);
 		hit->size = e->size;
 		hit->perm = e->perm;
-		tlb->hits++;
-	} else {
-		tlb->misses++;
 	}
+	hit->gen = tlb->gen;
 	spin_unlock_irqrestore(&tlb->lock, flags);
 	return e;
 }
@@ -127,12 +124,14 @@ bool emu_iotlb_lookup(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
  * @size: size of the page or block; must be one of the cache's sizes
  * @pa: the output address of @iova
  * @perm: permission bits to cache with it
+ * @gen: the generation the miss that started the walk reported
  *
  * Context: any; does not sleep. Silently caches nothing when memory is
- * short or @size is not cacheable.
+ * short, @size is not cacheable, or a flush came after the miss (the walk
+ * may have read what that flush invalidated).
  */
 void emu_iotlb_insert(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
-		      u64 size, phys_addr_t pa, u32 perm)
+		      u64 size, phys_addr_t pa, u32 perm, u64 gen)
 {
 	u64 base = iova & ~(size - 1);
 	struct emu_iotlb_entry *e;
@@ -141,6 +140,8 @@ void emu_iotlb_insert(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
 	if (!size || (size & (size - 1)) || !(tlb->sizes & size) || !tlb->max)
 		return;
 	spin_lock_irqsave(&tlb->lock, flags);
+	if (gen != tlb->gen)
+		goto out_unlock;
 	e = emu_iotlb_find(tlb, tag, space, base, size);
 	if (!e) {
 		if (tlb->nr >= tlb->max)
@@ -183,6 +184,7 @@ void emu_iotlb_flush(struct emu_iotlb *tlb, u32 tag, u32 space, u64 first,
 	unsigned long flags;
 
 	spin_lock_irqsave(&tlb->lock, flags);
+	tlb->gen++;
 	list_for_each_entry_safe(e, next, &tlb->lru, lru) {
 		if (e->tag != tag ||
 		    (space != EMU_IOTLB_ANY_SPACE && e->space != space))

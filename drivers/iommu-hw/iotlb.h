@@ -20,6 +20,11 @@
  * The cache never sleeps and never fails: it is bounded, evicts the oldest
  * entry when full, and an entry that cannot be allocated is simply not
  * cached (a miss only costs a walk).
+ *
+ * A walk runs without the cache's lock, so an invalidation may complete
+ * between a miss and the insertion of the walk's (by then stale) result.
+ * Every flush therefore advances a generation; a miss reports it and an
+ * insertion made under an older one is dropped.
  */
 #ifndef EMU_IOTLB_H
 #define EMU_IOTLB_H
@@ -43,8 +48,7 @@
  * @nr: number of entries
  * @max: bound on @nr
  * @sizes: the page and block sizes entries may have (bit N: 2^N bytes)
- * @hits: lookups that found an entry (for debugfs and benchmarks)
- * @misses: lookups that did not
+ * @gen: flush generation, advanced by every flush
  */
 struct emu_iotlb {
 	spinlock_t lock;	/* see above */
@@ -53,8 +57,7 @@ struct emu_iotlb {
 	unsigned int nr;
 	unsigned int max;
 	u64 sizes;
-	u64 hits;
-	u64 misses;
+	u64 gen;
 };
 
 /**
@@ -62,11 +65,13 @@ struct emu_iotlb {
  * @pa: the output address of the looked-up input address (offset included)
  * @size: size of the cached page or block
  * @perm: the permission bits cached with it (the caller's encoding)
+ * @gen: on a miss, the flush generation to pass to emu_iotlb_insert()
  */
 struct emu_iotlb_hit {
 	phys_addr_t pa;
 	u64 size;
 	u32 perm;
+	u64 gen;
 };
 
 void emu_iotlb_init(struct emu_iotlb *tlb, unsigned int max, u64 sizes);
@@ -74,7 +79,7 @@ void emu_iotlb_destroy(struct emu_iotlb *tlb);
 bool emu_iotlb_lookup(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
 		      struct emu_iotlb_hit *hit);
 void emu_iotlb_insert(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
-		      u64 size, phys_addr_t pa, u32 perm);
+		      u64 size, phys_addr_t pa, u32 perm, u64 gen);
 void emu_iotlb_flush(struct emu_iotlb *tlb, u32 tag, u32 space, u64 first,
 		     u64 last);
 void emu_iotlb_flush_tag(struct emu_iotlb *tlb, u32 tag);

@@ -18,8 +18,9 @@
  *   vIOMMU the master is currently reachable through.
  *
  * Locks: emu_domain::dma_lock of a nested domain (taken by the core for a
- * DMA) -> dma_lock of its stage-2 parent (read) -> smmuv3_master::lock ->
- * the vIOMMU's vdevs xa_lock / event queue locks -> emu_iotlb::lock.
+ * DMA) -> dma_lock of its stage-2 parent (read) -> the vIOMMU's vdevs
+ * xa_lock (CFGI looks the stream up under it) -> smmuv3_master::lock ->
+ * event queue locks -> emu_iotlb::lock.
  */
 #ifndef EMU_SMMUV3_H
 #define EMU_SMMUV3_H
@@ -225,6 +226,8 @@ struct smmuv3_nested;
  * @vsid: the virtual StreamID the device has on @vsmmu
  * @cds: configuration cache of context descriptors
  * @cd_next: the slot the next CD replaces
+ * @cd_gen: advanced by every drop from @cds, so that a CD fetched before
+ *	    a drop (CFGI_CD, a new STE) is not cached after it
  */
 struct smmuv3_master {
 	struct emu_dev *dev;
@@ -235,6 +238,7 @@ struct smmuv3_master {
 	u32 vsid;
 	struct smmuv3_cd_slot cds[SMMUV3_CD_CACHE_SLOTS];
 	unsigned int cd_next;
+	u32 cd_gen;
 };
 
 /**
@@ -300,9 +304,10 @@ void smmuv3_master_switch(struct smmuv3_master *master,
 			  struct smmuv3_nested *nested,
 			  struct smmuv3_vsmmu *vsmmu, u32 vsid);
 void smmuv3_cd_cache_drop(struct smmuv3_master *master, bool all, u32 ssid);
-bool smmuv3_cd_cache_find(struct smmuv3_master *master, u32 ssid, u64 *cd);
+bool smmuv3_cd_cache_find(struct smmuv3_master *master, u32 ssid, u64 *cd,
+			  u32 *gen);
 void smmuv3_cd_cache_insert(struct smmuv3_master *master, u32 ssid,
-			    const u64 *cd);
+			    const u64 *cd, u32 gen);
 int smmuv3_probe_dev(struct emu_dev *dev);
 void smmuv3_release_dev(struct emu_dev *dev);
 void smmuv3_dev_attached(struct emu_dev *dev, u32 pasid,

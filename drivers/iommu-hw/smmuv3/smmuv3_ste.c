@@ -77,6 +77,7 @@ void smmuv3_cd_cache_drop(struct smmuv3_master *master, bool all, u32 ssid)
 	unsigned int i;
 
 	lockdep_assert_held(&master->lock);
+	master->cd_gen++;
 	for (i = 0; i < SMMUV3_CD_CACHE_SLOTS; i++) {
 		if (all || master->cds[i].ssid == ssid)
 			master->cds[i].valid = false;
@@ -88,14 +89,17 @@ void smmuv3_cd_cache_drop(struct smmuv3_master *master, bool all, u32 ssid)
  * @master: the stream; the caller holds its lock
  * @ssid: the SubstreamID
  * @cd: receives the CD's first doublewords
+ * @gen: receives the cache's generation, for smmuv3_cd_cache_insert()
  *
  * Return: true on a hit.
  */
-bool smmuv3_cd_cache_find(struct smmuv3_master *master, u32 ssid, u64 *cd)
+bool smmuv3_cd_cache_find(struct smmuv3_master *master, u32 ssid, u64 *cd,
+			  u32 *gen)
 {
 	unsigned int i;
 
 	lockdep_assert_held(&master->lock);
+	*gen = master->cd_gen;
 	for (i = 0; i < SMMUV3_CD_CACHE_SLOTS; i++) {
 		if (master->cds[i].valid && master->cds[i].ssid == ssid) {
 			memcpy(cd, master->cds[i].cd, sizeof(master->cds[i].cd));
@@ -110,15 +114,19 @@ bool smmuv3_cd_cache_find(struct smmuv3_master *master, u32 ssid, u64 *cd)
  * @master: the stream; the caller holds its lock
  * @ssid: the SubstreamID
  * @cd: the CD's first doublewords
+ * @gen: what smmuv3_cd_cache_find() reported before the fetch; a drop
+ *	 since then means the fetched CD may be stale, and it is not cached
  *
  * The oldest slot goes when all are taken.
  */
 void smmuv3_cd_cache_insert(struct smmuv3_master *master, u32 ssid,
-			    const u64 *cd)
+			    const u64 *cd, u32 gen)
 {
 	struct smmuv3_cd_slot *slot;
 
 	lockdep_assert_held(&master->lock);
+	if (gen != master->cd_gen)
+		return;
 	slot = &master->cds[master->cd_next];
 	master->cd_next = (master->cd_next + 1) % SMMUV3_CD_CACHE_SLOTS;
 	slot->valid = true;

@@ -197,8 +197,8 @@ static int smmuv3_s1_s2(struct smmuv3_xlate *x, const u64 *cd,
 	bool record = cd[0] & CD0_R;
 	u32 vmid = x->vsmmu->vmid;
 	struct emu_iotlb_hit hit;
-	u64 size, base;
 	u32 asid;
+	u64 size;
 
 	asid = FIELD_GET(CD0_ASID, cd[0]) & (BIT(smmu->hw.caps.asid_bits) - 1);
 	if (emu_iotlb_lookup(&smmu->iotlb, vmid, asid, x->iova, &hit)) {
@@ -228,12 +228,11 @@ static int smmuv3_s1_s2(struct smmuv3_xlate *x, const u64 *cd,
 
 	/* One entry for the part both stages map alike */
 	size = min(r1.size, r2.size);
-	base = x->iova & ~(size - 1);
-	emu_iotlb_insert(&smmu->iotlb, vmid, asid, base, size,
-			 r2.oa - (x->iova - base),
-			 r1.prot | (r2.prot << SMMUV3_TLB_S2_PERM_SHIFT));
+	emu_iotlb_insert(&smmu->iotlb, vmid, asid, x->iova, size, r2.oa,
+			 r1.prot | (r2.prot << SMMUV3_TLB_S2_PERM_SHIFT),
+			 hit.gen);
 	out->pa = r2.oa;
-	out->len = size - (x->iova - base);
+	out->len = size - (x->iova & (size - 1));
 	return 0;
 }
 
@@ -243,10 +242,11 @@ static int smmuv3_get_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
 {
 	struct smmuv3_master *master = x->master;
 	bool hit;
+	u32 gen;
 	int rc;
 
 	spin_lock(&master->lock);
-	hit = smmuv3_cd_cache_find(master, ssid, cd);
+	hit = smmuv3_cd_cache_find(master, ssid, cd, &gen);
 	spin_unlock(&master->lock);
 	if (hit)
 		return 0;
@@ -258,9 +258,7 @@ static int smmuv3_get_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
 	if (!smmuv3_cd_ok(cd[0]))
 		return smmuv3_fault(x, EVT_ID_BAD_CD, false);
 	spin_lock(&master->lock);
-	/* An STE rewritten meanwhile dropped the cache: do not refill it */
-	if (!memcmp(master->ste, ste, sizeof(master->ste)))
-		smmuv3_cd_cache_insert(master, ssid, cd);
+	smmuv3_cd_cache_insert(master, ssid, cd, gen);
 	spin_unlock(&master->lock);
 	return 0;
 }

@@ -193,6 +193,7 @@ static int vtd_nested_translate(struct emu_domain *domain, struct emu_dev *dev,
 	unsigned int pt_access = 0;
 	struct emu_iotlb_hit hit;
 	u32 need = 0;
+	u64 gen;
 	int rc;
 
 	if (access & EMU_DMA_READ) {
@@ -212,6 +213,7 @@ static int vtd_nested_translate(struct emu_domain *domain, struct emu_dev *dev,
 		out->held = s2_lock;
 		return 0;
 	}
+	gen = hit.gen;
 	rc = vtd_nested_walk(nd, iova, pt_access, &hit.pa, &hit.size,
 			     &hit.perm);
 	if (rc) {
@@ -219,7 +221,7 @@ static int vtd_nested_translate(struct emu_domain *domain, struct emu_dev *dev,
 		return rc;
 	}
 	emu_iotlb_insert(tlb, nd->did, pasid, iova, hit.size, hit.pa,
-			 hit.perm);
+			 hit.perm, gen);
 	out->pa = hit.pa;
 	out->len = hit.size - (iova & (hit.size - 1));
 	out->held = s2_lock;
@@ -275,8 +277,8 @@ static int vtd_nested_inv_one(struct vtd_nested *nd,
 
 /*
  * Each entry flushes the domain's translations of its range on every
- * PASID. Holding the domain's dma_lock for write keeps a DMA that walked
- * the old tables from caching its result after the flush.
+ * PASID. A DMA that walked the old tables cannot cache its result after
+ * the flush: the flush advances the IOTLB's generation.
  */
 static int vtd_nested_cache_invalidate_user(struct emu_domain *domain,
 					    struct emu_user_array *array)
@@ -290,7 +292,6 @@ static int vtd_nested_cache_invalidate_user(struct emu_domain *domain,
 		array->entry_num = 0;
 		return -EINVAL;
 	}
-	down_write(&domain->dma_lock);
 	for (done = 0; done < array->entry_num; done++) {
 		rc = emu_user_array_copy(array, done,
 					 IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
@@ -301,7 +302,6 @@ static int vtd_nested_cache_invalidate_user(struct emu_domain *domain,
 		if (rc)
 			break;
 	}
-	up_write(&domain->dma_lock);
 	array->entry_num = done;
 	return rc;
 }
