@@ -334,10 +334,14 @@ iommufd_hwpt_detach(struct iommufd_device *idev, u32 pasid)
 		emu_group_block(igroup->group, pasid);
 		mutex_unlock(&igroup->group->lock);
 		/* No new page request reaches the domain through here now */
-		iommufd_fault_auto_respond(hwpt, igroup->group, pasid);
+		iommufd_fault_auto_respond(hwpt, igroup->group, pasid, NULL);
 		xa_erase(&igroup->pasid_attach, pasid);
 		xa_destroy(&attach->devices);
 		kfree(attach);
+	} else {
+		/* The others keep it; the device's own requests end here */
+		iommufd_fault_auto_respond(hwpt, igroup->group, pasid,
+					   idev->dev);
 	}
 out_unlock:
 	mutex_unlock(&igroup->lock);
@@ -394,7 +398,7 @@ static int iommufd_hwpt_replace(struct iommufd_hw_pagetable *hwpt,
 		goto out_unreserve;
 	attach->hwpt = hwpt;
 	/* Groups the old domain took are answered: it is gone from here */
-	iommufd_fault_auto_respond(old, igroup->group, pasid);
+	iommufd_fault_auto_respond(old, igroup->group, pasid, NULL);
 	if (move_msi) {
 		xa_for_each(&attach->devices, index, iter)
 			iopt_remove_reserved_iova(&old_ioas->iopt, iter);

@@ -207,10 +207,11 @@ int iommufd_fault_iopf_handler(struct emu_iopf_group *iopf)
 /* Did @iopf come in through @hwpt's attachment at (@group, @pasid)? */
 static bool iommufd_fault_from(struct emu_iopf_group *iopf,
 			       struct iommufd_hw_pagetable *hwpt,
-			       struct emu_group *group, u32 pasid)
+			       struct emu_group *group, u32 pasid,
+			       struct emu_dev *dev)
 {
 	return iopf->domain == hwpt->domain && iopf->attach_group == group &&
-	       iopf->attach_pasid == pasid;
+	       iopf->attach_pasid == pasid && (!dev || iopf->dev == dev);
 }
 
 /**
@@ -218,13 +219,16 @@ static bool iommufd_fault_from(struct emu_iopf_group *iopf,
  * @hwpt: the HWPT that was attached
  * @group: the hardware group it was attached to
  * @pasid: the PASID slot
+ * @dev: only the groups this device sent, or NULL for all of them
  *
  * Called once the hardware no longer routes page requests of (@group,
- * @pasid) to @hwpt's domain: every group still queued or read but not
- * answered is answered INVALID.
+ * @pasid) to @hwpt's domain, or, with @dev, once @dev left an attachment
+ * other devices of its group keep (it may be going away): every group
+ * still queued or read but not answered is answered INVALID.
  */
 void iommufd_fault_auto_respond(struct iommufd_hw_pagetable *hwpt,
-				struct emu_group *group, u32 pasid)
+				struct emu_group *group, u32 pasid,
+				struct emu_dev *dev)
 {
 	struct iommufd_fault *fault = hwpt->fault;
 	struct emu_iopf_group *iopf, *next, *read;
@@ -237,7 +241,7 @@ void iommufd_fault_auto_respond(struct iommufd_hw_pagetable *hwpt,
 	mutex_lock(&fault->mutex);
 	spin_lock(&fault->common.lock);
 	list_for_each_entry_safe(iopf, next, &fault->common.deliver, node) {
-		if (iommufd_fault_from(iopf, hwpt, group, pasid))
+		if (iommufd_fault_from(iopf, hwpt, group, pasid, dev))
 			list_move_tail(&iopf->node, &unread);
 	}
 	spin_unlock(&fault->common.lock);
@@ -247,7 +251,7 @@ void iommufd_fault_auto_respond(struct iommufd_hw_pagetable *hwpt,
 	}
 
 	xa_for_each(&fault->response, cookie, read) {
-		if (!iommufd_fault_from(read, hwpt, group, pasid))
+		if (!iommufd_fault_from(read, hwpt, group, pasid, dev))
 			continue;
 		xa_erase(&fault->response, cookie);
 		emu_iopf_group_respond(read, EMU_PAGE_RESP_INVALID);

@@ -817,7 +817,8 @@ void iommufd_fault_destroy(struct iommufd_object *obj);
 struct iommufd_fault *iommufd_get_fault(struct iommufd_ctx *ictx, u32 id);
 int iommufd_fault_iopf_handler(struct emu_iopf_group *iopf);
 void iommufd_fault_auto_respond(struct iommufd_hw_pagetable *hwpt,
-				struct emu_group *group, u32 pasid);
+				struct emu_group *group, u32 pasid,
+				struct emu_dev *dev);
 
 /* The test command (selftest.c) */
 int iommufd_test(struct iommufd_ucmd *ucmd);

@@ -15,6 +15,9 @@
 #define INST		"vtdf_iommu"
 #define DEV		"vtdf_dev"
 #define SUB		"vtdf_sub"
+#define GRP_A		"vtdf_ga"
+#define GRP_B		"vtdf_gb"
+#define GRP_TAG		7
 #define GUEST_GPA	0x40000000ULL
 #define GUEST_SIZE	(2UL << 20)
 #define FS_IOVA		0x20000000000ULL
@@ -83,7 +86,7 @@ FIXTURE_SETUP(vtd_iopf)
 
 FIXTURE_TEARDOWN(vtd_iopf)
 {
-	static const char * const devs[] = { SUB, DEV, NULL };
+	static const char * const devs[] = { SUB, DEV, GRP_A, GRP_B, NULL };
 	static const char * const iommus[] = { INST, NULL };
 
 	if (self->dfd >= 0)
@@ -433,6 +436,42 @@ TEST_F(vtd_iopf, unplug_while_waiting)
 	expect_dma_dropped(&job);
 	EXPECT_ERR(ENODEV, vtd_dma_peek(self->dfd, 0, IOVA(0)));
 	EXPECT_OK(emu_destroy(self->fd, self->iopf));
+}
+
+/*
+ * Unplugging one device of a group while its DMA waits, with the other
+ * still attached to the same HWPT: the attachment stays, but the request
+ * of the device that left is answered (its cookie is dead), so nothing is
+ * left pointing at the removed device.
+ */
+TEST_F(vtd_iopf, unplug_one_of_a_group_while_waiting)
+{
+	struct iommu_hwpt_pgfault rec;
+	__u32 a_id, b_id;
+	struct dma_job job;
+	int a, b;
+	char c;
+
+	ASSERT_OK(vtd_make_dev(GRP_A, INST, 0x60, GRP_TAG, 0));
+	ASSERT_OK(vtd_make_dev(GRP_B, INST, 0x61, GRP_TAG, 0));
+	a = vtd_dev_open_bind(GRP_A, self->fd, &a_id);
+	ASSERT_LE(0, a);
+	b = vtd_dev_open_bind(GRP_B, self->fd, &b_id);
+	ASSERT_LE(0, b);
+	ASSERT_OK(vtd_dev_attach(a, 0, self->iopf));
+	ASSERT_OK(vtd_dev_attach(b, 0, self->iopf));
+	ASSERT_OK(dma_job_start(&job, a, 0, 0, IOVA(FIRST_HOLE), &c, 1));
+	ASSERT_OK(vtd_fault_wait(self->fault_fd, &rec, WAIT_MS));
+	EXPECT_EQ(a_id, rec.dev_id);
+
+	ASSERT_OK(vtd_cfs_set("devices", GRP_A, "enable", "0"));
+	expect_dma_dropped(&job);
+	EXPECT_ERR(EINVAL, mock_respond(self->fault_fd, rec.cookie,
+					IOMMUFD_PAGE_RESP_SUCCESS));
+	/* The other member still translates through the HWPT */
+	EXPECT_EQ(0x40, vtd_dma_peek(b, 0, IOVA(0)));
+	close(a);
+	close(b);
 }
 
 TEST_HARNESS_MAIN
