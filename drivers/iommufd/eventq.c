@@ -572,7 +572,11 @@ static int iommufd_veventq_report(struct iommufd_veventq *veventq,
 	}
 
 	spin_lock(&veventq->common.lock);
-	if (vevent && veventq->num_events == veventq->depth) {
+	/*
+	 * At or over: an event a reader took while this one arrived, then
+	 * failed to copy, is put back and may take the count past the depth
+	 */
+	if (vevent && veventq->num_events >= veventq->depth) {
 		kfree(vevent);
 		vevent = NULL;
 	}
