@@ -320,8 +320,6 @@ struct emu_domain {
  * @msi_window: the device's MSI doorbell window [*@start, *@last], which
  *		DMA can never use as memory; placed as the architecture
  *		places it. Return 0, or -ENOENT when there is none.
- * @page_response: tell @dev's hardware how the page request group that
- *		   closed with @last was answered; optional
  * @probe_dev: optional: set up the driver's per-device state before @dev
  *	       joins its group (so before its first attach); may sleep
  * @release_dev: optional: undo @probe_dev once @dev left its group, every
@@ -343,9 +341,6 @@ struct emu_iommu_ops {
 	int (*hw_info)(struct emu_dev *dev, void *data, u32 len, u32 *type);
 	u32 (*dev_caps)(struct emu_dev *dev);
 	int (*msi_window)(struct emu_dev *dev, u64 *start, u64 *last);
-	void (*page_response)(struct emu_dev *dev,
-			      const struct emu_page_request *last,
-			      enum emu_page_response code);
 	int (*probe_dev)(struct emu_dev *dev);
 	void (*release_dev)(struct emu_dev *dev);
 };

@@ -57,8 +57,6 @@ static void emu_iopf_tell_device(struct emu_dev *dev,
 				 const struct emu_page_request *req,
 				 enum emu_page_response code)
 {
-	if (dev->iommu->ops->page_response)
-		dev->iommu->ops->page_response(dev, req, code);
 	emu_dev_dma_page_response(dev, req, code);
 }
 

@@ -95,7 +95,6 @@
 #define STE2_S2VMID			GENMASK_ULL(15, 0)
 #define STE2_VTCR_T0SZ			GENMASK_ULL(37, 32)
 #define STE2_VTCR_SL0			GENMASK_ULL(39, 38)
-#define STE2_VTCR_TG0			GENMASK_ULL(47, 46)
 #define STE2_VTCR_PS			GENMASK_ULL(50, 48)
 #define STE2_S2AA64			BIT_ULL(51)
 #define STE2_S2R			BIT_ULL(58)
@@ -119,7 +118,6 @@
 #define CD0_IPS				GENMASK_ULL(34, 32)
 #define CD0_AA64			BIT_ULL(41)
 #define CD0_R				BIT_ULL(45)
-#define CD0_A				BIT_ULL(46)
 #define CD0_ASID			GENMASK_ULL(63, 48)
 #define CD1_TTB0			GENMASK_ULL(51, 4)
 
@@ -160,9 +158,7 @@
 #define EVT_ID_STREAM_DISABLED		0x06
 #define EVT_ID_BAD_STE			0x04
 #define EVT_ID_BAD_SUBSTREAMID		0x08
-#define EVT_ID_CD_FETCH			0x09
 #define EVT_ID_BAD_CD			0x0a
-#define EVT_ID_WALK_EABT		0x0b
 #define EVT_ID_TRANSLATION		0x10
 #define EVT_ID_ADDR_SIZE		0x11
 #define EVT_ID_ACCESS			0x12
@@ -172,7 +168,6 @@
 #define EVT0_SSID			GENMASK_ULL(31, 12)
 #define EVT0_SID			GENMASK_ULL(63, 32)
 #define EVT1_RNW			BIT_ULL(35)
-#define EVT3_FETCH_ADDR			GENMASK_ULL(51, 3)
 
 /* Configuration-cache slots per master (CDs by SubstreamID) */
 #define SMMUV3_CD_CACHE_SLOTS		8

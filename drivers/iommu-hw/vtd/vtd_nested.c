@@ -404,7 +404,8 @@ struct emu_domain *vtd_domain_alloc_nested(struct emu_dev *dev,
 	if (flags & ~EMU_DOMAIN_PASID ||
 	    data->type != IOMMU_HWPT_DATA_VTD_S1)
 		return ERR_PTR(-EOPNOTSUPP);
-	if (!emu_hw_is_paging_domain(parent) || !caps->stage1)
+	/* A nest parent exists only with nesting, which needs stage 1 */
+	if (!emu_hw_is_paging_domain(parent))
 		return ERR_PTR(-EINVAL);
 	rc = emu_user_data_copy(data, IOMMU_HWPT_DATA_VTD_S1, &s1, sizeof(s1),
 				offsetofend(typeof(s1), __reserved));
