@@ -386,6 +386,33 @@ TEST_F(sme, invalidate)
 	EXPECT_ERR(ENOENT, sm_invalidate1(FD, 0xfffff0, c));
 }
 
+/* TLBI_NH_VA's range fields (RIL is on): the architecture's rules */
+#define SME_TTL(t)	SM_FIELD(8, t)		/* CMD1 bits 9:8 */
+
+TEST_F(sme, invalidate_tlbi_ranges)
+{
+	const __u64 op = CMD0_OP(CMD_TLBI_NH_VA) | CMD0_VMID(SM_GUEST_VMID) |
+			 CMD0_ASID(1);
+	const __u64 va = CMD1_ADDR(0x1000000);
+
+#define sme_tlbi(_w0, _w1) sm_invalidate1(FD, self->viommu, sm_cmd_raw(_w0, _w1))
+	/* One page without range fields; a range; one entry with its TTL */
+	EXPECT_OK(sme_tlbi(op, va));
+	EXPECT_OK(sme_tlbi(op | CMD0_NUM(3), va | CMD1_TG(1)));
+	EXPECT_OK(sme_tlbi(op, va | CMD1_TG(1) | SME_TTL(3)));
+	/* No granule, yet a range or a TTL */
+	EXPECT_ERR(EIO, sme_tlbi(op | CMD0_NUM(1), va));
+	EXPECT_ERR(EIO, sme_tlbi(op | CMD0_SCALE(1), va));
+	EXPECT_ERR(EIO, sme_tlbi(op, va | SME_TTL(2)));
+	/* A 16KiB granule with TTL 1 (a level only 52-bit tables have) */
+	EXPECT_ERR(EIO, sme_tlbi(op, va | CMD1_TG(2) | SME_TTL(1)));
+	/* A granule with neither a range nor a TTL */
+	EXPECT_ERR(EIO, sme_tlbi(op, va | CMD1_TG(1)));
+	/* Bits the command does not have */
+	EXPECT_ERR(EIO, sme_tlbi(CMD0_OP(CMD_TLBI_NH_ALL) | SM_BIT(8), 0));
+#undef sme_tlbi
+}
+
 /* ---- vEVENTQ and destroy order ---- */
 
 TEST_F(sme, veventq_and_destroy_order)
