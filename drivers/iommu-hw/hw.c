@@ -607,18 +607,46 @@ static phys_addr_t emu_hw_paging_iova_to_phys(struct emu_domain *domain,
 	return pa;
 }
 
+/**
+ * emu_hw_domain_walk() - the emulated hardware's walk of a paging domain
+ * @hdom: the domain
+ * @iova: the input address: an IOVA, or the IPA / GPA a nested walk hands
+ *	  to its second stage
+ * @pt_access: EMU_PT_ACCESS_* of the request
+ * @res: the outcome, filled in whatever the return value
+ *
+ * The one place every driver walks a domain of hw.c the way its hardware
+ * would: for a DMA straight through the domain, for the second stage of a
+ * nested translation and for a descriptor fetch through it. While the
+ * domain tracks dirty pages the walk sets the accessed flags, and the
+ * dirty flag on a write. Reporting a fault is the caller's business.
+ *
+ * Context: the caller holds @hdom's dma_lock for read, so that no table
+ * it reaches is freed under it; does not sleep.
+ * Return: 0, or -EFAULT (@res->fault says which fault).
+ */
+int emu_hw_domain_walk(struct emu_hw_domain *hdom, u64 iova,
+		       unsigned int pt_access, struct emu_pt_walk_result *res)
+{
+	struct emu_pt_walk_cfg wcfg = hdom->wcfg;
+
+	if (READ_ONCE(hdom->dirty_tracking))
+		wcfg.flags |= EMU_PT_WALK_SET_AD;
+	if (emu_pt_walk(&wcfg, iova, pt_access, &emu_pt_host_ops, NULL, res))
+		return -EFAULT;
+	return 0;
+}
+
 /*
  * The hardware's walk of the domain's tables for an untranslated request
- * (unprivileged, no PASID-specific tables). Faults are not reported yet:
- * the event queue and fault recording come with the SMMUv3 and VT-d issues.
+ * (unprivileged, no PASID-specific tables). Faults of paging domains are
+ * not reported.
  */
 static int emu_hw_paging_translate(struct emu_domain *domain,
 				   struct emu_dev *dev, u32 pasid, u64 iova,
 				   unsigned int access,
 				   struct emu_translation *out)
 {
-	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
-	struct emu_pt_walk_cfg wcfg = hdom->wcfg;
 	struct emu_pt_walk_result res;
 	unsigned int pt_access = 0;
 
@@ -626,10 +654,7 @@ static int emu_hw_paging_translate(struct emu_domain *domain,
 		pt_access |= EMU_PT_ACCESS_READ;
 	if (access & EMU_DMA_WRITE)
 		pt_access |= EMU_PT_ACCESS_WRITE;
-	/* Hardware dirty tracking: the walk sets accessed and dirty flags */
-	if (READ_ONCE(hdom->dirty_tracking))
-		wcfg.flags |= EMU_PT_WALK_SET_AD;
-	if (emu_pt_walk(&wcfg, iova, pt_access, &emu_pt_host_ops, NULL, &res))
+	if (emu_hw_domain_walk(to_emu_hw_domain(domain), iova, pt_access, &res))
 		return -EIO;
 	out->pa = res.oa;
 	out->len = res.size - (iova & (res.size - 1));

@@ -66,17 +66,6 @@ static int smmuv3_fault(struct smmuv3_xlate *x, u8 id, bool addr)
 	return -EIO;
 }
 
-/* Stage 2 of one IPA through the parent's tables */
-static int smmuv3_s2_walk(struct smmuv3_xlate *x, u64 ipa,
-			  unsigned int pt_access,
-			  struct emu_pt_walk_result *res)
-{
-	if (emu_pt_walk(&x->vsmmu->s2->wcfg, ipa, pt_access, &emu_pt_host_ops,
-			NULL, res))
-		return -EIO;
-	return 0;
-}
-
 /* A doubleword of guest memory at @ipa, read as the SMMU reads its tables */
 static int smmuv3_read_ipa(struct smmuv3_xlate *x, u64 ipa, u64 *val)
 {
@@ -84,7 +73,7 @@ static int smmuv3_read_ipa(struct smmuv3_xlate *x, u64 ipa, u64 *val)
 	struct page *page;
 	void *va;
 
-	if (smmuv3_s2_walk(x, ipa, EMU_PT_ACCESS_READ, &res)) {
+	if (emu_hw_domain_walk(x->vsmmu->s2, ipa, EMU_PT_ACCESS_READ, &res)) {
 		x->s2_fault = true;
 		return -EFAULT;
 	}
@@ -111,7 +100,7 @@ static int smmuv3_s2_only(struct smmuv3_xlate *x, struct emu_translation *out)
 {
 	struct emu_pt_walk_result res;
 
-	if (smmuv3_s2_walk(x, x->iova, x->pt_access, &res))
+	if (emu_hw_domain_walk(x->vsmmu->s2, x->iova, x->pt_access, &res))
 		return -EIO;
 	out->pa = res.oa;
 	out->len = res.size - (x->iova & (res.size - 1));
@@ -223,7 +212,7 @@ static int smmuv3_s1_s2(struct smmuv3_xlate *x, const u64 *cd,
 		return record ? smmuv3_fault(x, smmuv3_s1_fault_id(&r1),
 					     true) : -EIO;
 	}
-	if (smmuv3_s2_walk(x, r1.oa, x->pt_access, &r2))
+	if (emu_hw_domain_walk(x->vsmmu->s2, r1.oa, x->pt_access, &r2))
 		return -EIO;
 
 	/* One entry for the part both stages map alike */
