@@ -24,6 +24,7 @@
 #include <linux/highmem.h>
 #include <linux/iommu.h>
 #include <linux/iommufd.h>
+#include <linux/sizes.h>
 
 #include "smmuv3.h"
 
@@ -66,20 +67,29 @@ static int smmuv3_fault(struct smmuv3_xlate *x, u8 id, bool addr)
 	return -EIO;
 }
 
-/* A doubleword of guest memory at @ipa, read as the SMMU reads its tables */
-static int smmuv3_read_ipa(struct smmuv3_xlate *x, u64 ipa, u64 *val)
+/*
+ * @n doublewords of guest memory at @ipa, read as the SMMU reads its
+ * tables: one stage-2 walk, so they must not cross a 4KiB page (naturally
+ * aligned structures of up to 4KiB never do).
+ */
+static int smmuv3_read_ipa(struct smmuv3_xlate *x, u64 ipa, u64 *val,
+			   unsigned int n)
 {
 	struct emu_pt_walk_result res;
-	struct page *page;
+	const __le64 *p;
+	unsigned int i;
 	void *va;
 
+	if (WARN_ON_ONCE((ipa & (SZ_4K - 1)) + n * sizeof(*val) > SZ_4K))
+		return -EFAULT;
 	if (emu_hw_domain_walk(x->vsmmu->s2, ipa, EMU_PT_ACCESS_READ, &res)) {
 		x->s2_fault = true;
 		return -EFAULT;
 	}
-	page = pfn_to_page(PHYS_PFN(res.oa));
-	va = kmap_local_page(page);
-	*val = le64_to_cpu(*(__le64 *)(va + offset_in_page(res.oa)));
+	va = kmap_local_page(pfn_to_page(PHYS_PFN(res.oa)));
+	p = va + offset_in_page(res.oa);
+	for (i = 0; i < n; i++)
+		val[i] = le64_to_cpu(p[i]);
 	kunmap_local(va);
 	return 0;
 }
@@ -88,7 +98,7 @@ static int smmuv3_read_ipa(struct smmuv3_xlate *x, u64 ipa, u64 *val)
 static int smmuv3_s1_read_desc(void *ctx, u64 table, unsigned int index,
 			       u64 *desc)
 {
-	return smmuv3_read_ipa(ctx, table + 8ULL * index, desc);
+	return smmuv3_read_ipa(ctx, table + 8ULL * index, desc, 1);
 }
 
 static const struct emu_pt_walk_ops smmuv3_s1_walk_ops = {
@@ -112,24 +122,22 @@ static int smmuv3_fetch_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
 			   u64 *cd)
 {
 	u64 base = ste[0] & STE0_S1CTXPTR;
-	unsigned int i;
 	u64 l1;
 
 	if (FIELD_GET(STE0_S1CDMAX, ste[0]) &&
 	    FIELD_GET(STE0_S1FMT, ste[0]) == STE0_S1FMT_64K_L2) {
 		if (smmuv3_read_ipa(x, base + 8ULL * (ssid >> SMMUV3_CD_L2_BITS),
-				    &l1))
+				    &l1, 1))
 			return -EIO;
 		if (!(l1 & CD_L1_V))
 			return smmuv3_fault(x, EVT_ID_BAD_SUBSTREAMID, false);
 		base = l1 & CD_L1_L2PTR;
 		ssid &= BIT(SMMUV3_CD_L2_BITS) - 1;
 	}
-	for (i = 0; i < SMMUV3_CD_QWORDS; i++) {
-		if (smmuv3_read_ipa(x, base + (u64)ssid * SMMUV3_CD_SIZE +
-					   8 * i, &cd[i]))
-			return -EIO;
-	}
+	/* 64-byte aligned and 64 bytes long: always inside one page */
+	if (smmuv3_read_ipa(x, base + (u64)ssid * SMMUV3_CD_SIZE, cd,
+			    SMMUV3_CD_QWORDS))
+		return -EIO;
 	return 0;
 }
 
