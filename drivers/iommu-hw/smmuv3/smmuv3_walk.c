@@ -39,6 +39,11 @@
  * @iova: the input address
  * @pt_access: EMU_PT_ACCESS_* of the DMA
  * @s2_fault: a descriptor fetch faulted at stage 2
+ * @ssid: the SubstreamID whose CD the DMA uses if its STE has CDs: the
+ *	  PASID, else 0 (no SubstreamIDs, or S1DSS SSID0)
+ * @cd_cached: @cd is the CD of @ssid from the configuration cache
+ * @cd_gen: the configuration cache's generation when it was looked up
+ * @cd: the CD of @ssid, once known (its first doublewords)
  */
 struct smmuv3_xlate {
 	struct smmuv3_master *master;
@@ -47,6 +52,10 @@ struct smmuv3_xlate {
 	u64 iova;
 	unsigned int pt_access;
 	bool s2_fault;
+	u32 ssid;
+	bool cd_cached;
+	u32 cd_gen;
+	u64 cd[SMMUV3_CD_QWORDS];
 };
 
 /* Raise event @id about @x; @addr: the record carries the access details */
@@ -233,30 +242,26 @@ static int smmuv3_s1_s2(struct smmuv3_xlate *x, const u64 *cd,
 	return 0;
 }
 
-/* The CD the DMA uses; -EIO when it faulted (reported already) */
-static int smmuv3_get_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
-			 u64 *cd)
+/*
+ * The CD of @x->ssid into @x->cd: looked up in the configuration cache
+ * with the STE already, fetched (and cached) on a miss; -EIO when it
+ * faulted (reported already).
+ */
+static int smmuv3_get_cd(struct smmuv3_xlate *x, const u64 *ste)
 {
-	struct smmuv3_master *master = x->master;
-	bool hit;
-	u32 gen;
 	int rc;
 
-	spin_lock(&master->lock);
-	hit = smmuv3_cd_cache_find(master, ssid, cd, &gen);
-	spin_unlock(&master->lock);
-	if (hit)
+	if (x->cd_cached)
 		return 0;
-
-	rc = smmuv3_fetch_cd(x, ste, ssid, cd);
+	rc = smmuv3_fetch_cd(x, ste, x->ssid, x->cd);
 	if (rc)
 		return rc;
 	/* Invalid structures are never cached */
-	if (!smmuv3_cd_ok(cd[0]))
+	if (!smmuv3_cd_ok(x->cd[0]))
 		return smmuv3_fault(x, EVT_ID_BAD_CD, false);
-	spin_lock(&master->lock);
-	smmuv3_cd_cache_insert(master, ssid, cd, gen);
-	spin_unlock(&master->lock);
+	spin_lock(&x->master->lock);
+	smmuv3_cd_cache_insert(x->master, x->ssid, x->cd, x->cd_gen);
+	spin_unlock(&x->master->lock);
 	return 0;
 }
 
@@ -266,8 +271,6 @@ static int smmuv3_translate_ste(struct smmuv3_xlate *x, const u64 *ste,
 	u32 pasid_bits = x->vsmmu->smmu->hw.caps.pasid_bits;
 	u32 cdmax = FIELD_GET(STE0_S1CDMAX, ste[0]);
 	u32 fmt = FIELD_GET(STE0_S1FMT, ste[0]);
-	u64 cd[SMMUV3_CD_QWORDS];
-	u32 ssid = 0;
 	int rc;
 
 	if (!(ste[0] & STE0_V))
@@ -291,7 +294,6 @@ static int smmuv3_translate_ste(struct smmuv3_xlate *x, const u64 *ste,
 	if (x->pasid != EMU_NO_PASID) {
 		if (!cdmax || x->pasid >= BIT(cdmax))
 			return smmuv3_fault(x, EVT_ID_BAD_SUBSTREAMID, false);
-		ssid = x->pasid;
 	} else if (cdmax) {
 		switch (FIELD_GET(STE1_S1DSS, ste[1])) {
 		case STE1_S1DSS_TERMINATE:
@@ -305,10 +307,11 @@ static int smmuv3_translate_ste(struct smmuv3_xlate *x, const u64 *ste,
 		}
 	}
 
-	rc = smmuv3_get_cd(x, ste, ssid, cd);
+	/* Here the CD is that of x->ssid: the PASID, or SSID 0 */
+	rc = smmuv3_get_cd(x, ste);
 	if (rc)
 		return rc;
-	return smmuv3_s1_s2(x, cd, out);
+	return smmuv3_s1_s2(x, x->cd, out);
 }
 
 /**
@@ -333,6 +336,7 @@ int smmuv3_nested_translate(struct emu_domain *domain, struct emu_dev *dev,
 		.vsmmu = nested->vsmmu,
 		.pasid = pasid,
 		.iova = iova,
+		.ssid = pasid == EMU_NO_PASID ? 0 : pasid,
 	};
 	u64 ste[SMMUV3_STE_QWORDS];
 	int rc;
@@ -344,8 +348,14 @@ int smmuv3_nested_translate(struct emu_domain *domain, struct emu_dev *dev,
 	if (access & EMU_DMA_WRITE)
 		x.pt_access |= EMU_PT_ACCESS_WRITE;
 
+	/*
+	 * One hold of the stream's lock per page: the STE and the cached CD
+	 * the DMA would use are read together, and they agree, since an STE
+	 * write drops the cached CDs in the same hold.
+	 */
 	spin_lock(&x.master->lock);
 	memcpy(ste, x.master->ste, sizeof(ste));
+	x.cd_cached = smmuv3_cd_cache_find(x.master, x.ssid, x.cd, &x.cd_gen);
 	spin_unlock(&x.master->lock);
 
 	down_read(&x.vsmmu->s2->domain.dma_lock);
