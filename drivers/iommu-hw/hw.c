@@ -607,18 +607,46 @@ static phys_addr_t emu_hw_paging_iova_to_phys(struct emu_domain *domain,
 	return pa;
 }
 
+/**
+ * emu_hw_domain_walk() - the emulated hardware's walk of a paging domain
+ * @hdom: the domain
+ * @iova: the input address: an IOVA, or the IPA / GPA a nested walk hands
+ *	  to its second stage
+ * @pt_access: EMU_PT_ACCESS_* of the request
+ * @res: the outcome, filled in whatever the return value
+ *
+ * The one place every driver walks a domain of hw.c the way its hardware
+ * would: for a DMA straight through the domain, for the second stage of a
+ * nested translation and for a descriptor fetch through it. While the
+ * domain tracks dirty pages the walk sets the accessed flags, and the
+ * dirty flag on a write. Reporting a fault is the caller's business.
+ *
+ * Context: the caller holds @hdom's dma_lock for read, so that no table
+ * it reaches is freed under it; does not sleep.
+ * Return: 0, or -EFAULT (@res->fault says which fault).
+ */
+int emu_hw_domain_walk(struct emu_hw_domain *hdom, u64 iova,
+		       unsigned int pt_access, struct emu_pt_walk_result *res)
+{
+	struct emu_pt_walk_cfg wcfg = hdom->wcfg;
+
+	if (READ_ONCE(hdom->dirty_tracking))
+		wcfg.flags |= EMU_PT_WALK_SET_AD;
+	if (emu_pt_walk(&wcfg, iova, pt_access, &emu_pt_host_ops, NULL, res))
+		return -EFAULT;
+	return 0;
+}
+
 /*
  * The hardware's walk of the domain's tables for an untranslated request
- * (unprivileged, no PASID-specific tables). Faults are not reported yet:
- * the event queue and fault recording come with the SMMUv3 and VT-d issues.
+ * (unprivileged, no PASID-specific tables). Faults of paging domains are
+ * not reported.
  */
 static int emu_hw_paging_translate(struct emu_domain *domain,
 				   struct emu_dev *dev, u32 pasid, u64 iova,
 				   unsigned int access,
 				   struct emu_translation *out)
 {
-	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
-	struct emu_pt_walk_cfg wcfg = hdom->wcfg;
 	struct emu_pt_walk_result res;
 	unsigned int pt_access = 0;
 
@@ -626,10 +654,7 @@ static int emu_hw_paging_translate(struct emu_domain *domain,
 		pt_access |= EMU_PT_ACCESS_READ;
 	if (access & EMU_DMA_WRITE)
 		pt_access |= EMU_PT_ACCESS_WRITE;
-	/* Hardware dirty tracking: the walk sets accessed and dirty flags */
-	if (READ_ONCE(hdom->dirty_tracking))
-		wcfg.flags |= EMU_PT_WALK_SET_AD;
-	if (emu_pt_walk(&wcfg, iova, pt_access, &emu_pt_host_ops, NULL, &res))
+	if (emu_hw_domain_walk(to_emu_hw_domain(domain), iova, pt_access, &res))
 		return -EIO;
 	out->pa = res.oa;
 	out->len = res.size - (iova & (res.size - 1));
@@ -643,31 +668,41 @@ static int emu_hw_paging_set_dirty_tracking(struct emu_domain *domain,
 	return 0;
 }
 
-/* One dirty leaf, taken from the tables under pt_lock */
-struct emu_hw_dirty_leaf {
-	u64 iova;
-	u64 size;
+/* Dirty leaves taken from the tables in one hold of pt_lock */
+#define EMU_HW_DIRTY_BATCH	32
+
+/**
+ * struct emu_hw_dirty_batch - dirty leaves waiting to be reported
+ * @nr: how many of @iova and @size are filled
+ * @iova: first IOVA of each leaf
+ * @size: size of each leaf
+ */
+struct emu_hw_dirty_batch {
+	unsigned int nr;
+	u64 iova[EMU_HW_DIRTY_BATCH];
+	u64 size[EMU_HW_DIRTY_BATCH];
 };
 
-/* Stops the walk at the first dirty leaf (already cleared when asked) */
+/* Takes a dirty leaf (already cleared when asked); stops when full */
 static int emu_hw_dirty_take(void *ctx, u64 iova, u64 size)
 {
-	struct emu_hw_dirty_leaf *leaf = ctx;
+	struct emu_hw_dirty_batch *batch = ctx;
 
-	leaf->iova = iova;
-	leaf->size = size;
-	return 1;
+	batch->iova[batch->nr] = iova;
+	batch->size[batch->nr] = size;
+	return ++batch->nr == EMU_HW_DIRTY_BATCH;
 }
 
 /*
- * The dirty flags are in the leaves the emulated walks update. One leaf at
- * a time is taken (and cleared) under pt_lock, then reported without it:
- * reporting may fault in the user's bitmap, and mmap_lock must not nest
- * inside pt_lock (an unmap takes pt_lock under locks that are themselves
- * taken under mmap_lock). A leaf that cannot be reported is marked dirty
- * again. Clearing is followed by dropping cached translations
- * (unmap_notify), with DMA excluded, so that a cached writable entry
- * cannot skip setting the flag again.
+ * The dirty flags are in the leaves the emulated walks update. Up to
+ * EMU_HW_DIRTY_BATCH leaves at a time are taken (and cleared) under
+ * pt_lock, then reported without it: reporting may fault in the user's
+ * bitmap, and mmap_lock must not nest inside pt_lock (an unmap takes
+ * pt_lock under locks that are themselves taken under mmap_lock). The
+ * leaves of a batch that could not be reported are marked dirty again.
+ * Clearing is followed by dropping cached translations (unmap_notify),
+ * with DMA excluded, so that a cached writable entry cannot skip setting
+ * the flag again.
  */
 static int emu_hw_paging_read_and_clear_dirty(struct emu_domain *domain,
 					      unsigned long iova, size_t size,
@@ -676,29 +711,42 @@ static int emu_hw_paging_read_and_clear_dirty(struct emu_domain *domain,
 {
 	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
 	u64 last = (u64)iova + size - 1, next = iova;
-	struct emu_hw_dirty_leaf leaf;
+	struct emu_hw_dirty_batch batch;
+	unsigned int i;
 	int rc;
 
 	for (;;) {
+		batch.nr = 0;
 		mutex_lock(&hdom->pt_lock);
 		rc = emu_pgtable_read_and_clear_dirty(hdom->pt, next,
 						      last - next + 1, clear,
-						      emu_hw_dirty_take, &leaf);
+						      emu_hw_dirty_take, &batch);
 		mutex_unlock(&hdom->pt_lock);
-		if (rc <= 0)
+		if (rc < 0)
 			break;
-		rc = emu_dirty_record(dirty, leaf.iova, leaf.size);
+		for (i = 0; i < batch.nr; i++) {
+			rc = emu_dirty_record(dirty, batch.iova[i],
+					      batch.size[i]);
+			if (rc)
+				break;
+		}
 		if (rc) {
 			if (clear) {
 				mutex_lock(&hdom->pt_lock);
-				emu_pgtable_mark_dirty(hdom->pt, leaf.iova);
+				for (; i < batch.nr; i++)
+					emu_pgtable_mark_dirty(hdom->pt,
+							       batch.iova[i]);
 				mutex_unlock(&hdom->pt_lock);
 			}
 			break;
 		}
-		if (leaf.iova + leaf.size - 1 >= last)
+		/* A batch that is not full ended the walk */
+		if (batch.nr < EMU_HW_DIRTY_BATCH)
 			break;
-		next = leaf.iova + leaf.size;
+		i = batch.nr - 1;
+		if (batch.iova[i] + batch.size[i] - 1 >= last)
+			break;
+		next = batch.iova[i] + batch.size[i];
 	}
 	if (clear && hdom->unmap_notify) {
 		down_write(&domain->dma_lock);

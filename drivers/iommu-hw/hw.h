@@ -237,6 +237,8 @@ static inline struct emu_hw_domain *to_emu_hw_domain(struct emu_domain *domain)
 }
 
 struct emu_domain *emu_hw_domain_alloc_paging(const struct emu_pgtable_cfg *cfg);
+int emu_hw_domain_walk(struct emu_hw_domain *hdom, u64 iova,
+		       unsigned int pt_access, struct emu_pt_walk_result *res);
 bool emu_hw_is_paging_domain(struct emu_domain *domain);
 struct emu_domain *emu_hw_dev_domain(struct emu_dev *dev, u32 pasid);
 bool emu_hw_dev_pasids_in_use(struct emu_dev *dev);

@@ -4,7 +4,9 @@
  *
  * Lookups hash (tag, space, base of the page or block); a lookup tries each
  * size the instance can cache, smallest first. Flushes are rare next to
- * lookups and the cache is small, so they scan the LRU list.
+ * lookups and the cache is small, so they scan the LRU list. An entry is
+ * always on exactly one of the LRU list (and then hashed) and the free
+ * list.
  */
 #include <linux/bits.h>
 #include <linux/hash.h>
@@ -29,28 +31,38 @@ static u32 emu_iotlb_hash(u32 tag, u32 space, u64 base)
 }
 
 /**
- * emu_iotlb_init() - set up an empty cache
+ * emu_iotlb_init() - set up an empty cache and allocate its entries
  * @tlb: the cache
- * @max: how many entries it may hold
+ * @max: how many entries it may hold (0: it caches nothing)
  * @sizes: bit N set when pages or blocks of 2^N bytes can be cached
+ *
+ * Context: may sleep.
+ * Return: 0, or -ENOMEM (emu_iotlb_destroy() may still be called).
  */
-void emu_iotlb_init(struct emu_iotlb *tlb, unsigned int max, u64 sizes)
+int emu_iotlb_init(struct emu_iotlb *tlb, unsigned int max, u64 sizes)
 {
+	unsigned int i;
+
 	spin_lock_init(&tlb->lock);
 	hash_init(tlb->hash);
 	INIT_LIST_HEAD(&tlb->lru);
-	tlb->nr = 0;
-	tlb->max = max;
+	INIT_LIST_HEAD(&tlb->free);
+	tlb->max = 0;
 	tlb->sizes = sizes;
 	tlb->gen = 0;
+	tlb->entries = kvcalloc(max, sizeof(*tlb->entries), GFP_KERNEL);
+	if (max && !tlb->entries)
+		return -ENOMEM;
+	tlb->max = max;
+	for (i = 0; i < max; i++)
+		list_add_tail(&tlb->entries[i].lru, &tlb->free);
+	return 0;
 }
 
 static void emu_iotlb_drop(struct emu_iotlb *tlb, struct emu_iotlb_entry *e)
 {
 	hash_del(&e->hnode);
-	list_del(&e->lru);
-	tlb->nr--;
-	kfree(e);
+	list_move(&e->lru, &tlb->free);
 }
 
 static struct emu_iotlb_entry *emu_iotlb_find(struct emu_iotlb *tlb, u32 tag,
@@ -68,15 +80,17 @@ static struct emu_iotlb_entry *emu_iotlb_find(struct emu_iotlb *tlb, u32 tag,
 }
 
 /**
- * emu_iotlb_destroy() - drop every entry
+ * emu_iotlb_destroy() - free the entries
  * @tlb: the cache; nobody uses it any more
  */
 void emu_iotlb_destroy(struct emu_iotlb *tlb)
 {
-	struct emu_iotlb_entry *e, *next;
-
-	list_for_each_entry_safe(e, next, &tlb->lru, lru)
-		emu_iotlb_drop(tlb, e);
+	kvfree(tlb->entries);
+	tlb->entries = NULL;
+	tlb->max = 0;
+	INIT_LIST_HEAD(&tlb->lru);
+	INIT_LIST_HEAD(&tlb->free);
+	hash_init(tlb->hash);
 }
 
 /**
@@ -126,9 +140,11 @@ bool emu_iotlb_lookup(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
  * @perm: permission bits to cache with it
  * @gen: the generation the miss that started the walk reported
  *
- * Context: any; does not sleep. Silently caches nothing when memory is
- * short, @size is not cacheable, or a flush came after the miss (the walk
- * may have read what that flush invalidated).
+ * When every entry is in use, the least recently inserted one is reused.
+ *
+ * Context: any; does not sleep or allocate. Silently caches nothing when
+ * @size is not cacheable or a flush came after the miss (the walk may have
+ * read what that flush invalidated).
  */
 void emu_iotlb_insert(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
 		      u64 size, phys_addr_t pa, u32 perm, u64 gen)
@@ -144,23 +160,18 @@ void emu_iotlb_insert(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
 		goto out_unlock;
 	e = emu_iotlb_find(tlb, tag, space, base, size);
 	if (!e) {
-		if (tlb->nr >= tlb->max)
+		if (list_empty(&tlb->free))
 			emu_iotlb_drop(tlb, list_first_entry(&tlb->lru,
 							     struct emu_iotlb_entry,
 							     lru));
-		e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
-		if (!e)
-			goto out_unlock;
+		e = list_first_entry(&tlb->free, struct emu_iotlb_entry, lru);
 		e->tag = tag;
 		e->space = space;
 		e->iova = base;
 		e->size = size;
 		hash_add(tlb->hash, &e->hnode, emu_iotlb_hash(tag, space, base));
-		tlb->nr++;
-	} else {
-		list_del(&e->lru);
 	}
-	list_add_tail(&e->lru, &tlb->lru);
+	list_move_tail(&e->lru, &tlb->lru);
 	e->pa = pa - (iova - base);
 	e->perm = perm;
 out_unlock:

@@ -17,9 +17,9 @@
  * entry that can lead to it (a stage-2 unmap flushes the whole @tag), as a
  * hardware driver flushes the IOTLB before freeing memory.
  *
- * The cache never sleeps and never fails: it is bounded, evicts the oldest
- * entry when full, and an entry that cannot be allocated is simply not
- * cached (a miss only costs a walk).
+ * The cache never sleeps and never fails: its entries are all allocated
+ * when it is set up, and an insertion takes a free one or, when none is
+ * left, the least recently inserted. The DMA path never allocates.
  *
  * A walk runs without the cache's lock, so an invalidation may complete
  * between a miss and the insertion of the walk's (by then stale) result.
@@ -34,6 +34,8 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+struct emu_iotlb_entry;
+
 /* Matches every @space of a tag in emu_iotlb_flush() */
 #define EMU_IOTLB_ANY_SPACE	U32_MAX
 
@@ -43,10 +45,11 @@
 /**
  * struct emu_iotlb - one instance's translation cache
  * @lock: guards everything below; taken from DMA paths, never sleeps
- * @hash: entries by (tag, space, input page)
- * @lru: entries, oldest first, for eviction
- * @nr: number of entries
- * @max: bound on @nr
+ * @hash: entries in use by (tag, space, input page)
+ * @lru: entries in use, oldest first, for eviction
+ * @free: entries not in use
+ * @entries: every entry, allocated with the cache
+ * @max: number of @entries
  * @sizes: the page and block sizes entries may have (bit N: 2^N bytes)
  * @gen: flush generation, advanced by every flush
  */
@@ -54,7 +57,8 @@ struct emu_iotlb {
 	spinlock_t lock;	/* see above */
 	DECLARE_HASHTABLE(hash, EMU_IOTLB_HASH_BITS);
 	struct list_head lru;
-	unsigned int nr;
+	struct list_head free;
+	struct emu_iotlb_entry *entries;
 	unsigned int max;
 	u64 sizes;
 	u64 gen;
@@ -74,7 +78,7 @@ struct emu_iotlb_hit {
 	u64 gen;
 };
 
-void emu_iotlb_init(struct emu_iotlb *tlb, unsigned int max, u64 sizes);
+int emu_iotlb_init(struct emu_iotlb *tlb, unsigned int max, u64 sizes);
 void emu_iotlb_destroy(struct emu_iotlb *tlb);
 bool emu_iotlb_lookup(struct emu_iotlb *tlb, u32 tag, u32 space, u64 iova,
 		      struct emu_iotlb_hit *hit);

@@ -192,11 +192,14 @@ static struct emu_hw_iommu *smmuv3_alloc(const struct emu_hw_caps *caps)
 
 	if (!smmu)
 		return NULL;
+	if (emu_iotlb_init(&smmu->iotlb, SMMUV3_IOTLB_ENTRIES,
+			   SZ_4K | SZ_2M | SZ_1G)) {
+		kfree(smmu);
+		return NULL;
+	}
 	refcount_set(&smmu->users, 1);
 	xa_init(&smmu->strtab);
 	ida_init(&smmu->vmids);
-	emu_iotlb_init(&smmu->iotlb, SMMUV3_IOTLB_ENTRIES,
-		       SZ_4K | SZ_2M | SZ_1G);
 	/* The guest's CD table holds its PASIDs: see emu_iommu */
 	smmu->hw.iommu.user_pasid_table = true;
 	return &smmu->hw;

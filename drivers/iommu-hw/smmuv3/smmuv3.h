@@ -212,7 +212,9 @@ struct smmuv3_nested;
 /**
  * struct smmuv3_master - a device behind the instance, i.e. its stream
  * @dev: the device
- * @lock: guards everything below; taken by the DMA (and event) path
+ * @lock: guards everything below; a DMA takes it once per page to read
+ *	  @ste and the cached CD it needs together (again only to cache a
+ *	  CD it fetched, or to report an event)
  * @ste: its stream table entry, in the architecture's layout
  * @nested: the nested domain its RID uses, or NULL
  * @vsmmu: the vIOMMU events about it are forwarded to, or NULL: set while

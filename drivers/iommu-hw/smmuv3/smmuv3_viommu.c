@@ -71,6 +71,10 @@ struct smmuv3_attach {
  * A stage-1 STE needs the device's vDEVICE: the guest's CD invalidations
  * and events name it by its virtual StreamID. Abort and bypass STEs do
  * not (a VMM uses them before the guest has set anything up).
+ *
+ * A nested domain has no PASID attach at all (EOPNOTSUPP, as a domain
+ * without set_dev_pasid upstream); the HWPT layer refuses it earlier with
+ * EINVAL, since such a HWPT is never allocated PASID-compatible.
  */
 static int smmuv3_nested_prepare(struct emu_domain *domain,
 				 struct emu_dev *dev, u32 pasid, void **cookie)
@@ -80,7 +84,9 @@ static int smmuv3_nested_prepare(struct emu_domain *domain,
 	unsigned long vsid;
 	bool have_vsid;
 
-	if (pasid != EMU_NO_PASID || !smmuv3_master(dev))
+	if (pasid != EMU_NO_PASID)
+		return -EOPNOTSUPP;
+	if (!smmuv3_master(dev))
 		return -EINVAL;
 	if (emu_hw_dev_pasids_in_use(dev))
 		return -EBUSY;

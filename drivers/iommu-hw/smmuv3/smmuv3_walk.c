@@ -24,6 +24,7 @@
 #include <linux/highmem.h>
 #include <linux/iommu.h>
 #include <linux/iommufd.h>
+#include <linux/sizes.h>
 
 #include "smmuv3.h"
 
@@ -38,6 +39,11 @@
  * @iova: the input address
  * @pt_access: EMU_PT_ACCESS_* of the DMA
  * @s2_fault: a descriptor fetch faulted at stage 2
+ * @ssid: the SubstreamID whose CD the DMA uses if its STE has CDs: the
+ *	  PASID, else 0 (no SubstreamIDs, or S1DSS SSID0)
+ * @cd_cached: @cd is the CD of @ssid from the configuration cache
+ * @cd_gen: the configuration cache's generation when it was looked up
+ * @cd: the CD of @ssid, once known (its first doublewords)
  */
 struct smmuv3_xlate {
 	struct smmuv3_master *master;
@@ -46,6 +52,10 @@ struct smmuv3_xlate {
 	u64 iova;
 	unsigned int pt_access;
 	bool s2_fault;
+	u32 ssid;
+	bool cd_cached;
+	u32 cd_gen;
+	u64 cd[SMMUV3_CD_QWORDS];
 };
 
 /* Raise event @id about @x; @addr: the record carries the access details */
@@ -66,31 +76,29 @@ static int smmuv3_fault(struct smmuv3_xlate *x, u8 id, bool addr)
 	return -EIO;
 }
 
-/* Stage 2 of one IPA through the parent's tables */
-static int smmuv3_s2_walk(struct smmuv3_xlate *x, u64 ipa,
-			  unsigned int pt_access,
-			  struct emu_pt_walk_result *res)
-{
-	if (emu_pt_walk(&x->vsmmu->s2->wcfg, ipa, pt_access, &emu_pt_host_ops,
-			NULL, res))
-		return -EIO;
-	return 0;
-}
-
-/* A doubleword of guest memory at @ipa, read as the SMMU reads its tables */
-static int smmuv3_read_ipa(struct smmuv3_xlate *x, u64 ipa, u64 *val)
+/*
+ * @n doublewords of guest memory at @ipa, read as the SMMU reads its
+ * tables: one stage-2 walk, so they must not cross a 4KiB page (naturally
+ * aligned structures of up to 4KiB never do).
+ */
+static int smmuv3_read_ipa(struct smmuv3_xlate *x, u64 ipa, u64 *val,
+			   unsigned int n)
 {
 	struct emu_pt_walk_result res;
-	struct page *page;
+	const __le64 *p;
+	unsigned int i;
 	void *va;
 
-	if (smmuv3_s2_walk(x, ipa, EMU_PT_ACCESS_READ, &res)) {
+	if (WARN_ON_ONCE((ipa & (SZ_4K - 1)) + n * sizeof(*val) > SZ_4K))
+		return -EFAULT;
+	if (emu_hw_domain_walk(x->vsmmu->s2, ipa, EMU_PT_ACCESS_READ, &res)) {
 		x->s2_fault = true;
 		return -EFAULT;
 	}
-	page = pfn_to_page(PHYS_PFN(res.oa));
-	va = kmap_local_page(page);
-	*val = le64_to_cpu(*(__le64 *)(va + offset_in_page(res.oa)));
+	va = kmap_local_page(pfn_to_page(PHYS_PFN(res.oa)));
+	p = va + offset_in_page(res.oa);
+	for (i = 0; i < n; i++)
+		val[i] = le64_to_cpu(p[i]);
 	kunmap_local(va);
 	return 0;
 }
@@ -99,7 +107,7 @@ static int smmuv3_read_ipa(struct smmuv3_xlate *x, u64 ipa, u64 *val)
 static int smmuv3_s1_read_desc(void *ctx, u64 table, unsigned int index,
 			       u64 *desc)
 {
-	return smmuv3_read_ipa(ctx, table + 8ULL * index, desc);
+	return smmuv3_read_ipa(ctx, table + 8ULL * index, desc, 1);
 }
 
 static const struct emu_pt_walk_ops smmuv3_s1_walk_ops = {
@@ -111,7 +119,7 @@ static int smmuv3_s2_only(struct smmuv3_xlate *x, struct emu_translation *out)
 {
 	struct emu_pt_walk_result res;
 
-	if (smmuv3_s2_walk(x, x->iova, x->pt_access, &res))
+	if (emu_hw_domain_walk(x->vsmmu->s2, x->iova, x->pt_access, &res))
 		return -EIO;
 	out->pa = res.oa;
 	out->len = res.size - (x->iova & (res.size - 1));
@@ -123,24 +131,22 @@ static int smmuv3_fetch_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
 			   u64 *cd)
 {
 	u64 base = ste[0] & STE0_S1CTXPTR;
-	unsigned int i;
 	u64 l1;
 
 	if (FIELD_GET(STE0_S1CDMAX, ste[0]) &&
 	    FIELD_GET(STE0_S1FMT, ste[0]) == STE0_S1FMT_64K_L2) {
 		if (smmuv3_read_ipa(x, base + 8ULL * (ssid >> SMMUV3_CD_L2_BITS),
-				    &l1))
+				    &l1, 1))
 			return -EIO;
 		if (!(l1 & CD_L1_V))
 			return smmuv3_fault(x, EVT_ID_BAD_SUBSTREAMID, false);
 		base = l1 & CD_L1_L2PTR;
 		ssid &= BIT(SMMUV3_CD_L2_BITS) - 1;
 	}
-	for (i = 0; i < SMMUV3_CD_QWORDS; i++) {
-		if (smmuv3_read_ipa(x, base + (u64)ssid * SMMUV3_CD_SIZE +
-					   8 * i, &cd[i]))
-			return -EIO;
-	}
+	/* 64-byte aligned and 64 bytes long: always inside one page */
+	if (smmuv3_read_ipa(x, base + (u64)ssid * SMMUV3_CD_SIZE, cd,
+			    SMMUV3_CD_QWORDS))
+		return -EIO;
 	return 0;
 }
 
@@ -223,7 +229,7 @@ static int smmuv3_s1_s2(struct smmuv3_xlate *x, const u64 *cd,
 		return record ? smmuv3_fault(x, smmuv3_s1_fault_id(&r1),
 					     true) : -EIO;
 	}
-	if (smmuv3_s2_walk(x, r1.oa, x->pt_access, &r2))
+	if (emu_hw_domain_walk(x->vsmmu->s2, r1.oa, x->pt_access, &r2))
 		return -EIO;
 
 	/* One entry for the part both stages map alike */
@@ -236,30 +242,26 @@ static int smmuv3_s1_s2(struct smmuv3_xlate *x, const u64 *cd,
 	return 0;
 }
 
-/* The CD the DMA uses; -EIO when it faulted (reported already) */
-static int smmuv3_get_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
-			 u64 *cd)
+/*
+ * The CD of @x->ssid into @x->cd: looked up in the configuration cache
+ * with the STE already, fetched (and cached) on a miss; -EIO when it
+ * faulted (reported already).
+ */
+static int smmuv3_get_cd(struct smmuv3_xlate *x, const u64 *ste)
 {
-	struct smmuv3_master *master = x->master;
-	bool hit;
-	u32 gen;
 	int rc;
 
-	spin_lock(&master->lock);
-	hit = smmuv3_cd_cache_find(master, ssid, cd, &gen);
-	spin_unlock(&master->lock);
-	if (hit)
+	if (x->cd_cached)
 		return 0;
-
-	rc = smmuv3_fetch_cd(x, ste, ssid, cd);
+	rc = smmuv3_fetch_cd(x, ste, x->ssid, x->cd);
 	if (rc)
 		return rc;
 	/* Invalid structures are never cached */
-	if (!smmuv3_cd_ok(cd[0]))
+	if (!smmuv3_cd_ok(x->cd[0]))
 		return smmuv3_fault(x, EVT_ID_BAD_CD, false);
-	spin_lock(&master->lock);
-	smmuv3_cd_cache_insert(master, ssid, cd, gen);
-	spin_unlock(&master->lock);
+	spin_lock(&x->master->lock);
+	smmuv3_cd_cache_insert(x->master, x->ssid, x->cd, x->cd_gen);
+	spin_unlock(&x->master->lock);
 	return 0;
 }
 
@@ -269,8 +271,6 @@ static int smmuv3_translate_ste(struct smmuv3_xlate *x, const u64 *ste,
 	u32 pasid_bits = x->vsmmu->smmu->hw.caps.pasid_bits;
 	u32 cdmax = FIELD_GET(STE0_S1CDMAX, ste[0]);
 	u32 fmt = FIELD_GET(STE0_S1FMT, ste[0]);
-	u64 cd[SMMUV3_CD_QWORDS];
-	u32 ssid = 0;
 	int rc;
 
 	if (!(ste[0] & STE0_V))
@@ -294,7 +294,6 @@ static int smmuv3_translate_ste(struct smmuv3_xlate *x, const u64 *ste,
 	if (x->pasid != EMU_NO_PASID) {
 		if (!cdmax || x->pasid >= BIT(cdmax))
 			return smmuv3_fault(x, EVT_ID_BAD_SUBSTREAMID, false);
-		ssid = x->pasid;
 	} else if (cdmax) {
 		switch (FIELD_GET(STE1_S1DSS, ste[1])) {
 		case STE1_S1DSS_TERMINATE:
@@ -308,10 +307,11 @@ static int smmuv3_translate_ste(struct smmuv3_xlate *x, const u64 *ste,
 		}
 	}
 
-	rc = smmuv3_get_cd(x, ste, ssid, cd);
+	/* Here the CD is that of x->ssid: the PASID, or SSID 0 */
+	rc = smmuv3_get_cd(x, ste);
 	if (rc)
 		return rc;
-	return smmuv3_s1_s2(x, cd, out);
+	return smmuv3_s1_s2(x, x->cd, out);
 }
 
 /**
@@ -336,6 +336,7 @@ int smmuv3_nested_translate(struct emu_domain *domain, struct emu_dev *dev,
 		.vsmmu = nested->vsmmu,
 		.pasid = pasid,
 		.iova = iova,
+		.ssid = pasid == EMU_NO_PASID ? 0 : pasid,
 	};
 	u64 ste[SMMUV3_STE_QWORDS];
 	int rc;
@@ -347,8 +348,14 @@ int smmuv3_nested_translate(struct emu_domain *domain, struct emu_dev *dev,
 	if (access & EMU_DMA_WRITE)
 		x.pt_access |= EMU_PT_ACCESS_WRITE;
 
+	/*
+	 * One hold of the stream's lock per page: the STE and the cached CD
+	 * the DMA would use are read together, and they agree, since an STE
+	 * write drops the cached CDs in the same hold.
+	 */
 	spin_lock(&x.master->lock);
 	memcpy(ste, x.master->ste, sizeof(ste));
+	x.cd_cached = smmuv3_cd_cache_find(x.master, x.ssid, x.cd, &x.cd_gen);
 	spin_unlock(&x.master->lock);
 
 	down_read(&x.vsmmu->s2->domain.dma_lock);

@@ -168,7 +168,10 @@ static struct emu_hw_iommu *vtd_alloc(const struct emu_hw_caps *caps)
 
 	if (!vtd)
 		return NULL;
-	emu_iotlb_init(&vtd->iotlb, VTD_IOTLB_ENTRIES, VTD_IOTLB_SIZES);
+	if (emu_iotlb_init(&vtd->iotlb, VTD_IOTLB_ENTRIES, VTD_IOTLB_SIZES)) {
+		kfree(vtd);
+		return NULL;
+	}
 	ida_init(&vtd->dids);
 	kref_init(&vtd->ref);
 	return &vtd->hw;

@@ -85,23 +85,6 @@ static struct vtd_nested *to_vtd_nested(struct emu_domain *domain)
 }
 
 /*
- * One second-stage walk, which marks what it writes dirty while the
- * parent tracks dirty pages; 0 or -EFAULT.
- */
-static int vtd_s2_walk(struct emu_hw_domain *parent, u64 gpa,
-		       unsigned int access, struct emu_pt_walk_result *res)
-{
-	struct emu_pt_walk_cfg wcfg = parent->wcfg;
-
-	if (READ_ONCE(parent->dirty_tracking))
-		wcfg.flags |= EMU_PT_WALK_SET_AD;
-	if (emu_pt_walk(&wcfg, gpa, access, &emu_pt_host_ops, NULL, res) ||
-	    res->fault != EMU_PT_FAULT_NONE)
-		return -EFAULT;
-	return 0;
-}
-
-/*
  * Where a guest physical address of a first-stage table lives: the walk
  * of the second stage, which needs read permission, or write permission
  * to update accessed and dirty bits.
@@ -111,7 +94,7 @@ static u64 *vtd_s2_desc(struct emu_hw_domain *parent, u64 table,
 {
 	struct emu_pt_walk_result res;
 
-	if (vtd_s2_walk(parent, table + 8ULL * index, access, &res))
+	if (emu_hw_domain_walk(parent, table + 8ULL * index, access, &res))
 		return NULL;
 	return phys_to_virt(res.oa);
 }
@@ -165,7 +148,7 @@ static int vtd_nested_walk(struct vtd_nested *nd, u64 iova,
 			return -EAGAIN;
 		return -EIO;
 	}
-	if (vtd_s2_walk(nd->parent, s1.oa, access, &s2))
+	if (emu_hw_domain_walk(nd->parent, s1.oa, access, &s2))
 		return -EIO;
 	*pa = s2.oa;
 	*size = min(s1.size, s2.size);

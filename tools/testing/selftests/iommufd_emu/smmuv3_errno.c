@@ -3,21 +3,22 @@
  * Every refusal of the emulated SMMUv3's nesting objects, each next to the
  * success it borders: IOMMU_VIOMMU_ALLOC on the wrong parent or instance,
  * IOMMU_VDEVICE_ALLOC uniqueness, the vSTE fields user space may set,
- * nested attach without a vDEVICE, IOMMU_HWPT_INVALIDATE's command filter
- * and the order in which the objects may be destroyed.
+ * nested attach without a vDEVICE or on a PASID, IOMMU_HWPT_INVALIDATE's
+ * command filter and the order in which the objects may be destroyed.
  *
- * Topology: instance "sme_x" with devices "sme_x0" (StreamID 0x200) and
- * "sme_x1" (0x201); instance "sme_y" (nesting, ATS) with "sme_y0" (0x300);
+ * Topology: instance "sme_x" with devices "sme_x0" (StreamID 0x200),
+ * "sme_x1" (0x201) and "sme_xp" (0x202, 8 PASID bits); instance "sme_y"
+ * (nesting, ATS) with "sme_y0" (0x300);
  * instance "sme_n" without nesting with "sme_n0" (0x400). All devices are
  * bound to one iommufd; x0 and y0 sit on a nesting parent of their own
  * instance, and instance x has a vIOMMU over its parent.
  */
 #include "smmuv3_guest.h"
 
-enum { X0, X1, Y0, N0, NR_DEVS };
+enum { X0, X1, Y0, N0, XP, NR_DEVS };
 
 static const char *const dev_names[NR_DEVS] = {
-	"sme_x0", "sme_x1", "sme_y0", "sme_n0"
+	"sme_x0", "sme_x1", "sme_y0", "sme_n0", "sme_xp"
 };
 
 FIXTURE(sme) {
@@ -59,6 +60,7 @@ FIXTURE_SETUP(sme)
 	ASSERT_OK(sm_dev_make("sme_x1", "sme_x", 0x201, 0));
 	ASSERT_OK(sm_dev_make("sme_y0", "sme_y", 0x300, 0));
 	ASSERT_OK(sm_dev_make("sme_n0", "sme_n", 0x400, 0));
+	ASSERT_OK(sm_dev_make("sme_xp", "sme_x", 0x202, 8));
 
 	self->fd = emu_open();
 	ASSERT_LE(0, self->fd);
@@ -326,6 +328,57 @@ TEST_F(sme, nested_attach_needs_vdevice)
 	ASSERT_OK(sm_nested_alloc(FD, DEV(X0), self->viommu, s1, 0, &hwpt));
 	EXPECT_OK(emu_destroy(FD, vd));
 	EXPECT_ERR(ENOENT, sm_attach(self->dfd[X0], hwpt));
+}
+
+/* Attach (or replace) PASID @pasid of the device behind @dfd to @pt_id */
+static int sme_pasid_attach(int dfd, __u32 pasid, __u32 pt_id)
+{
+	return emu_dev_attach(dfd, VFIO_DEVICE_ATTACH_PASID, pasid, &pt_id);
+}
+
+/*
+ * A nested HWPT is the guest's whole STE, PASIDs included (they are its
+ * CDs), so it never serves a PASID of its own. As upstream, where the
+ * SMMUv3 nested domain has no set_dev_pasid: IOMMU_HWPT_ALLOC_PASID is
+ * EOPNOTSUPP; without it the HWPT is not PASID-compatible, so attaching
+ * it to a PASID, replacing a PASID's HWPT by it, and putting it on the
+ * RID while a PASID is attached are EINVAL, as is attaching a PASID
+ * while it is on the RID.
+ */
+TEST_F(sme, nested_and_pasids)
+{
+	const __u64 s1 = STE0_V | STE0_CFG(STE_CFG_S1) |
+			 STE0_S1CTXPTR(GUEST_RAM_IPA);
+	const __u64 ste[2] = { s1, 0 };
+	int dfd = self->dfd[XP];
+	__u32 nested, pasid_s1;
+
+	ASSERT_OK(sm_vdev_alloc(FD, self->viommu, DEV(XP), 0x20, NULL));
+	EXPECT_ERR(EOPNOTSUPP,
+		   sm_nested_alloc_flags(FD, DEV(XP), self->viommu,
+					 IOMMU_HWPT_ALLOC_PASID, ste, NULL));
+	ASSERT_OK(sm_nested_alloc(FD, DEV(XP), self->viommu, s1, 0, &nested));
+	ASSERT_OK(sm_hwpt_alloc(FD, DEV(XP), self->ioas,
+				IOMMU_HWPT_ALLOC_PASID, IOMMU_HWPT_DATA_NONE,
+				NULL, 0, &pasid_s1));
+
+	/* The RID blocked: only the PASID-compatible HWPT goes on PASID 1 */
+	EXPECT_ERR(EINVAL, sme_pasid_attach(dfd, 1, nested));
+	ASSERT_OK(sme_pasid_attach(dfd, 1, pasid_s1));
+	EXPECT_ERR(EINVAL, sme_pasid_attach(dfd, 1, nested));
+	EXPECT_ERR(EINVAL, sme_pasid_attach(dfd, 2, nested));
+	/* Nor on the RID while PASID 1 is attached, first or as a replace */
+	EXPECT_ERR(EINVAL, sm_attach(dfd, nested));
+	ASSERT_OK(sm_attach(dfd, pasid_s1));
+	EXPECT_ERR(EINVAL, sm_attach(dfd, nested));
+
+	/* Without PASIDs the RID takes it, and then no PASID attaches */
+	ASSERT_OK(emu_dev_detach(dfd, VFIO_DEVICE_DETACH_PASID, 1));
+	ASSERT_OK(sm_attach(dfd, nested));
+	EXPECT_ERR(EINVAL, sme_pasid_attach(dfd, 1, pasid_s1));
+	EXPECT_ERR(EINVAL, sme_pasid_attach(dfd, 1, nested));
+	ASSERT_OK(sm_attach(dfd, pasid_s1));
+	ASSERT_OK(sme_pasid_attach(dfd, 1, pasid_s1));
 }
 
 /* ---- invalidation ---- */

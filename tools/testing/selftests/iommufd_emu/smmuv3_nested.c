@@ -597,6 +597,48 @@ TEST_F(smn_tlb, stale_pte_until_tlbi)
 	EXPECT_ERR(EIO, sm_dma_peek(A->dfd, VA, &old));
 }
 
+/* Entries of the instance's TLB (Documentation/smmuv3.rst) */
+#define SMN_TLB_ENTRIES	4096
+
+/*
+ * A full TLB reuses its least recently filled entry: with one more page
+ * read than it holds, only the first page's translation was dropped, and
+ * walking that page again drops the second's. Every other stale entry
+ * stays until a TLBI.
+ */
+TEST_F(smn, tlb_full_reuses_oldest_entry)
+{
+	const __u64 last = VA + (__u64)SMN_TLB_ENTRIES * PAGE_SIZE;
+	__u64 old, new, va;
+
+	smn_up_s1();
+	old = sm_page_alloc(G);
+	new = sm_page_alloc(G);
+	sm_page_fill(G, old, 0x01d000);
+	sm_page_fill(G, new, 0x2e3000);
+	for (va = VA; va <= last; va += PAGE_SIZE)
+		ASSERT_TRUE(sm_s1_map(G, &self->s1, va, old, SM_READ));
+	for (va = VA; va <= last; va += PAGE_SIZE)
+		expect_read(va, 0x01d000);
+
+	/* The guest moves every page without a TLBI */
+	for (va = VA; va <= last; va += PAGE_SIZE)
+		sm_s1_retarget(G, &self->s1, va, new);
+	expect_read(last, 0x01d000);
+	expect_read(last - PAGE_SIZE, 0x01d000);
+	expect_read(VA + PAGE_SIZE, 0x01d000);
+	/* Only the first page was evicted: it is walked anew ... */
+	expect_read(VA, 0x2e3000);
+	/* ... and its new entry took the place of the second page's */
+	expect_read(VA + 2 * PAGE_SIZE, 0x01d000);
+	expect_read(VA + PAGE_SIZE, 0x2e3000);
+	expect_read(last, 0x01d000);
+
+	ASSERT_OK(sm_invalidate1(FD, VIOMMU, sm_tlbi_nh_all()));
+	expect_read(VA + 3 * PAGE_SIZE, 0x2e3000);
+	expect_read(last, 0x2e3000);
+}
+
 /* ---- the configuration cache: a CD edit waits for CFGI_CD ---- */
 
 FIXTURE(smn_cd) {

@@ -372,6 +372,94 @@ TEST_F(vtd_dirty, ss_ranges)
 	expect_clean();
 }
 
+/* Every third guest page, from page @from on: GPA of the @i-th, or 0 */
+static __u64 third_page(unsigned long from, unsigned long i)
+{
+	unsigned long page = from + 3 * i;
+
+	return page < GUEST_PAGES ? GUEST_GPA + page * PAGE_SIZE : 0;
+}
+
+/* The device writes the last byte of every third guest page from @from */
+static int write_thirds(int dfd, unsigned long from)
+{
+	unsigned long i;
+	int rc = 0;
+
+	for (i = 0; !rc && third_page(from, i); i++)
+		rc = vtd_dma_poke(dfd, 0, third_page(from, i) + PAGE_SIZE - 1,
+				  0x77);
+	return rc;
+}
+
+/* Exactly every third page of [@from, @to) is marked in @map */
+static void check_thirds(struct __test_metadata *_metadata, const __u8 *map,
+			 unsigned long from, unsigned long to)
+{
+	unsigned long page;
+
+	/* Braces: the handler after ASSERT_EQ() is a statement of its own */
+	for (page = 0; page < GUEST_PAGES; page++) {
+		ASSERT_EQ(page >= from && page < to && (page - from) % 3 == 0,
+			  map_bit(map, page))
+			TH_LOG("guest page %lu", page);
+	}
+}
+
+/*
+ * Many more dirty leaves than the driver takes from its tables at a time:
+ * all of them are reported, once.
+ */
+TEST_F(vtd_dirty, ss_many_leaves)
+{
+	ASSERT_OK(set_tracking(self->fd, self->ss, TRACK_ON));
+	ASSERT_OK(write_thirds(self->dfd, 0));
+	read_guest(self->ss, NO_CLEAR);
+	check_thirds(_metadata, self->map, 0, GUEST_PAGES);
+	read_guest(self->ss, 0);
+	check_thirds(_metadata, self->map, 0, GUEST_PAGES);
+	read_guest(self->ss, 0);
+	expect_clean();
+}
+
+/*
+ * The second half of the bitmap cannot be written: EFAULT. What was
+ * reported before (the first half) is cleared, and every leaf after the
+ * failure, also those cleared with it in one go, is still dirty.
+ */
+TEST_F(vtd_dirty, ss_report_fails_keeps_dirty)
+{
+	/* Bytes of bitmap for half of guest memory, and its pages */
+	const size_t half = GUEST_PAGES / 8 / 2;
+	const unsigned long half_pages = half * 8;
+	/* The first written page of the second half */
+	const unsigned long second = (half_pages + 2) / 3 * 3;
+	__u8 *buf, *map;
+
+	buf = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_OK(mprotect(buf + PAGE_SIZE, PAGE_SIZE, PROT_NONE));
+	map = buf + PAGE_SIZE - half;
+	memset(map, 0, half);
+
+	ASSERT_OK(set_tracking(self->fd, self->ss, TRACK_ON));
+	ASSERT_OK(write_thirds(self->dfd, 0));
+	EXPECT_ERR(EFAULT, get_bitmap(self->fd, self->ss, 0, GUEST_GPA,
+				      GUEST_SIZE, PAGE_SIZE, map));
+	/* The pages of the first half were reported */
+	memset(self->map, 0, sizeof(self->map));
+	memcpy(self->map, map, half);
+	check_thirds(_metadata, self->map, 0, half_pages);
+
+	/* ... and only those were cleared */
+	read_guest(self->ss, 0);
+	check_thirds(_metadata, self->map, second, GUEST_PAGES);
+	read_guest(self->ss, 0);
+	expect_clean();
+	ASSERT_OK(munmap(buf, 2 * PAGE_SIZE));
+}
+
 /*
  * With large pages allowed, 2 MiB of physically contiguous memory may be
  * one leaf; a write then marks all its 512 pages. Whichever leaf the
