@@ -1131,7 +1131,7 @@ enum iommu_veventq_flag {
  * n - 1 events were lost. When events are lost at the end of the queue, where
  * no later event can show the jump, a header with
  * IOMMU_VEVENTQ_FLAG_LOST_EVENTS and no data is appended, carrying the
- * sequence number the next event would have had.
+ * sequence number of the last event lost (the next event gets the one after).
  */
 struct iommufd_vevent_header {
 	__u32 flags;

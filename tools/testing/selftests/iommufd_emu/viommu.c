@@ -1015,7 +1015,7 @@ TEST_F(viommu, veventq_overflow)
 	p = (char *)&ev[2];
 	EXPECT_EQ(IOMMU_VEVENTQ_FLAG_LOST_EVENTS,
 		  ((struct iommufd_vevent_header *)p)->flags);
-	/* It carries the number the next event would have had */
+	/* It carries the number of the last event lost */
 	EXPECT_EQ(3, ((struct iommufd_vevent_header *)p)->sequence);
 
 	/* Read out, the queue takes events again */
