@@ -615,6 +615,7 @@ TEST_F(viommu, close_with_vdevice)
 TEST_F(viommu, hw_queue_errors)
 {
 	__u64 iova = MOCK_APERTURE_START;
+	__u64 next;
 
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
@@ -646,6 +647,7 @@ TEST_F(viommu, hw_queue_errors)
 
 	test_ioctl_ioas_map(self->ioas_id, MAP_RW, self->buf, PAGE_SIZE,
 			    &iova);
+	next = iova + PAGE_SIZE;
 	/* The mock has IOMMU_TEST_HW_QUEUE_MAX queues, started in order */
 	EXPECT_ERR(EINVAL, vi_hw_queue_alloc(self->fd, self->viommu_id,
 					     IOMMU_TEST_HW_QUEUE_MAX, iova,
@@ -655,6 +657,12 @@ TEST_F(viommu, hw_queue_errors)
 	/* Partly mapped */
 	EXPECT_ERR(ENOENT, vi_hw_queue_alloc(self->fd, self->viommu_id, 0,
 					     iova, 2 * PAGE_SIZE, NULL));
+	/* Not physically contiguous: the same page twice in a row */
+	test_ioctl_ioas_map(self->ioas_id, MAP_FIXED_RW, self->buf, PAGE_SIZE,
+			    &next);
+	EXPECT_ERR(EFAULT, vi_hw_queue_alloc(self->fd, self->viommu_id, 0,
+					     iova, 2 * PAGE_SIZE, NULL));
+	test_ioctl_ioas_unmap(self->ioas_id, next, PAGE_SIZE, PAGE_SIZE);
 	/* Every failure left the page unlocked */
 	test_ioctl_ioas_unmap(self->ioas_id, iova, PAGE_SIZE, PAGE_SIZE);
 }
@@ -987,6 +995,55 @@ TEST_F(viommu, veventq_read)
 	close(qfd);
 	ASSERT_OK(mock_replace(self->fd, self->stdev_id, self->ioas_id, NULL));
 	test_ioctl_destroy(q_id);
+}
+
+/*
+ * A read whose buffer faults takes nothing away: with nothing copied it
+ * fails with EFAULT, otherwise it returns what was copied, and the rest,
+ * the lost-events header included, stays for the next read.
+ */
+TEST_F(viommu, veventq_read_fault)
+{
+	struct vi_event ev[2], *last;
+	__u32 vdev_id, nested_id;
+	char *region, *p;
+	int qfd;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+
+	vi_present(0x44, &vdev_id, &nested_id);
+	ASSERT_OK(vi_veventq_alloc(self->fd, self->viommu_id,
+				   IOMMU_VEVENTQ_TYPE_SELFTEST, 1, NULL, &qfd));
+	/* One event, then the marker of a second one */
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+
+	region = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, region);
+	ASSERT_EQ(0, mprotect(region + PAGE_SIZE, PAGE_SIZE, PROT_NONE));
+	EXPECT_EQ(-EFAULT, vi_read(qfd, region + PAGE_SIZE, sizeof(ev)));
+	EXPECT_TRUE(vi_readable(qfd));
+
+	/* The event fits before the inaccessible page; the marker does not */
+	last = (struct vi_event *)(region + PAGE_SIZE - sizeof(*last));
+	ASSERT_EQ(sizeof(*last), vi_read(qfd, last, sizeof(ev)));
+	EXPECT_EQ(0, last->hdr.flags);
+	EXPECT_EQ(0, last->hdr.sequence);
+	EXPECT_EQ(0x44, last->data.virt_id);
+	munmap(region, 2 * PAGE_SIZE);
+
+	memset(ev, 0, sizeof(ev));
+	ASSERT_EQ(sizeof(ev[0].hdr), vi_read(qfd, ev, sizeof(ev)));
+	p = (char *)&ev[0];
+	EXPECT_EQ(IOMMU_VEVENTQ_FLAG_LOST_EVENTS,
+		  ((struct iommufd_vevent_header *)p)->flags);
+	EXPECT_EQ(1, ((struct iommufd_vevent_header *)p)->sequence);
+	EXPECT_FALSE(vi_readable(qfd));
+
+	close(qfd);
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, self->ioas_id, NULL));
 }
 
 TEST_F(viommu, veventq_overflow)
