@@ -66,6 +66,38 @@ static void access_list_off(struct iommufd_access *access,
 	mutex_unlock(&ioas->iopt.access_lock);
 }
 
+/*
+ * What every way of creating an access shares: it starts out on @ioas, on
+ * which the caller holds a reference for the duration of the call.
+ */
+static struct iommufd_access *
+access_create(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
+	      const struct iommufd_access_ops *ops, void *data,
+	      bool locks_areas)
+{
+	struct iommufd_access *access;
+	int rc;
+
+	access = kzalloc(sizeof(*access), GFP_KERNEL_ACCOUNT);
+	if (!access)
+		return ERR_PTR(-ENOMEM);
+	access->ictx = ictx;
+	access->ops = ops;
+	access->data = data;
+	access->locks_areas = locks_areas;
+	/* Turns the caller's reference into one of the access's own */
+	rc = access_hold_ioas(access, ioas);
+	if (rc) {
+		kfree(access);
+		return ERR_PTR(rc);
+	}
+	mutex_init(&access->ioas_lock);
+	access->ioas = ioas;
+	access->ioas_unpin = ioas;
+	access_list_on(access, ioas);
+	return access;
+}
+
 /**
  * iommufd_access_create() - become an in-kernel user of an IOAS
  * @ictx: the context the IOAS belongs to
@@ -86,37 +118,13 @@ struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
 {
 	struct iommufd_access *access;
 	struct iommufd_ioas *ioas;
-	int rc;
-
-	access = kzalloc(sizeof(*access), GFP_KERNEL_ACCOUNT);
-	if (!access)
-		return ERR_PTR(-ENOMEM);
 
 	ioas = iommufd_get_ioas(ictx, ioas_id);
-	if (IS_ERR(ioas)) {
-		rc = PTR_ERR(ioas);
-		goto out_free;
-	}
-	access->ictx = ictx;
-	access->ops = ops;
-	access->data = data;
-	/* Turns the lookup into a long-lived reference */
-	rc = access_hold_ioas(access, ioas);
-	if (rc)
-		goto out_put;
+	if (IS_ERR(ioas))
+		return ERR_CAST(ioas);
+	access = access_create(ictx, ioas, ops, data, false);
 	iommufd_put_object(ictx, &ioas->obj);
-
-	mutex_init(&access->ioas_lock);
-	access->ioas = ioas;
-	access->ioas_unpin = ioas;
-	access_list_on(access, ioas);
 	return access;
-
-out_put:
-	iommufd_put_object(ictx, &ioas->obj);
-out_free:
-	kfree(access);
-	return ERR_PTR(rc);
 }
 
 /* Internal accesses have no callbacks */
@@ -135,24 +143,8 @@ static const struct iommufd_access_ops iommufd_access_locking_ops = {};
  */
 struct iommufd_access *iommufd_access_create_locking(struct iommufd_ioas *ioas)
 {
-	struct iommufd_access *access;
-	int rc;
-
-	access = kzalloc(sizeof(*access), GFP_KERNEL_ACCOUNT);
-	if (!access)
-		return ERR_PTR(-ENOMEM);
-	access->ops = &iommufd_access_locking_ops;
-	access->locks_areas = true;
-	rc = access_hold_ioas(access, ioas);
-	if (rc) {
-		kfree(access);
-		return ERR_PTR(rc);
-	}
-	mutex_init(&access->ioas_lock);
-	access->ioas = ioas;
-	access->ioas_unpin = ioas;
-	access_list_on(access, ioas);
-	return access;
+	return access_create(NULL, ioas, &iommufd_access_locking_ops, NULL,
+			     true);
 }
 
 /**

@@ -258,6 +258,30 @@ static void iommufd_object_free(struct iommufd_ctx *ictx,
 	kfree(obj);
 }
 
+/*
+ * The end of an object the kernel destroys: unpublish @obj, found in the
+ * table under its lock (which this drops), either freeing its id or, for a
+ * @tombstone, keeping the id reserved so that it names nothing from now on.
+ * Then wait until only the table's users reference is left (running ioctls
+ * and kernel users let go) and free the object.
+ */
+static void iommufd_object_kernel_destroy(struct iommufd_ctx *ictx,
+					  struct iommufd_object *obj,
+					  bool tombstone)
+	__releases(&ictx->objects.xa_lock)
+{
+	/* Replacing an entry never allocates */
+	if (tombstone)
+		__xa_store(&ictx->objects, obj->id, XA_ZERO_ENTRY, 0);
+	else
+		__xa_erase(&ictx->objects, obj->id);
+	iommufd_object_unpublished(ictx, obj);
+	xa_unlock(&ictx->objects);
+	wait_event(ictx->destroy_wait, refcount_read(&obj->users) == 1);
+	refcount_set(&obj->users, 0);
+	iommufd_object_free(ictx, obj);
+}
+
 /**
  * iommufd_object_remove() - destroy an object nobody else references
  * @ictx: the context
@@ -279,14 +303,7 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, u32 id, bool kernel)
 		return -ENOENT;
 	}
 	if (kernel) {
-		/* Unpublish first so that no new lookup can start */
-		__xa_erase(&ictx->objects, id);
-		iommufd_object_unpublished(ictx, obj);
-		xa_unlock(&ictx->objects);
-		wait_event(ictx->destroy_wait,
-			   refcount_read(&obj->users) == 1);
-		refcount_set(&obj->users, 0);
-		iommufd_object_free(ictx, obj);
+		iommufd_object_kernel_destroy(ictx, obj, false);
 		return 0;
 	}
 	/* Only the table's own reference may remain. */
@@ -356,15 +373,10 @@ void iommufd_object_put_user(struct iommufd_ctx *ictx,
 void iommufd_object_tombstone(struct iommufd_ctx *ictx,
 			      struct iommufd_object *obj)
 {
-	void *old;
-
-	/* Replacing an entry never allocates */
-	old = xa_store(&ictx->objects, obj->id, XA_ZERO_ENTRY, 0);
-	WARN_ON(old != obj);
+	xa_lock(&ictx->objects);
+	WARN_ON(xa_load(&ictx->objects, obj->id) != obj);
 	refcount_dec(&obj->users);
-	wait_event(ictx->destroy_wait, refcount_read(&obj->users) == 1);
-	refcount_set(&obj->users, 0);
-	iommufd_object_free(ictx, obj);
+	iommufd_object_kernel_destroy(ictx, obj, true);
 }
 
 /**

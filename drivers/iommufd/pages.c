@@ -374,17 +374,16 @@ static long pin_user_batch(struct iopt_pages *pages, unsigned long index,
 		flags |= FOLL_WRITE;
 
 	if (current->mm == pages->source_mm) {
-		npages = compat_ro_longterm_pin_flags(current->mm, addr, npages,
-						      &flags);
+		npages = compat_ro_longterm_pin_flags(addr, npages, &flags);
 		return pin_user_pages_fast(addr, npages, flags, out);
 	}
 
 	/* The mapping process may have exited: its memory is gone */
 	if (!mmget_not_zero(pages->source_mm))
 		return -EFAULT;
-	npages = compat_ro_longterm_pin_flags(pages->source_mm, addr, npages,
-					      &flags);
 	mmap_read_lock(pages->source_mm);
+	npages = compat_ro_longterm_pin_flags_locked(pages->source_mm, addr,
+						     npages, &flags);
 	rc = compat_pin_user_pages_remote(pages->source_mm, addr, npages, flags,
 					  out, &locked);
 	if (locked)

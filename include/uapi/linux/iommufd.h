@@ -410,10 +410,12 @@ enum iommufd_vfio_ioas_op {
  *
  * The legacy VFIO type1 container interface has no way to name an address
  * space, so when it is used on an iommufd file all of its requests go to a
- * single IOAS. This command chooses that IOAS ahead of time or inspects it.
- * If none was chosen, VFIO creates one when a group joins the container;
- * until then container requests, and GET, fail with ENODEV. Neither SET nor
- * CLEAR destroys an IOAS that was created this way.
+ * single IOAS. This command installs that IOAS (SET), reports it (GET) or
+ * forgets it (CLEAR). Nothing installs one on its own, as there are no VFIO
+ * groups to join a container here: until a SET, GET and the container
+ * requests that need the IOAS fail with ENODEV. The IOAS is not held by
+ * being installed: destroying it leaves none installed, and CLEAR never
+ * destroys it.
  */
 struct iommu_vfio_ioas {
 	__u32 size;
@@ -1129,7 +1131,7 @@ enum iommu_veventq_flag {
  * n - 1 events were lost. When events are lost at the end of the queue, where
  * no later event can show the jump, a header with
  * IOMMU_VEVENTQ_FLAG_LOST_EVENTS and no data is appended, carrying the
- * sequence number the next event would have had.
+ * sequence number of the last event lost (the next event gets the one after).
  */
 struct iommufd_vevent_header {
 	__u32 flags;

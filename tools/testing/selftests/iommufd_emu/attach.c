@@ -383,6 +383,36 @@ TEST_F(mock, map_check_unmap)
 			  MOCK_PAGE_SIZE, self->buf + BUF_SIZE - MOCK_PAGE_SIZE);
 }
 
+/*
+ * IOMMU_OPTION_HUGE_PAGES cannot be turned off while a domain holds
+ * mappings that may use large pages; without a domain, or once nothing is
+ * mapped, it can.
+ */
+TEST_F(mock, huge_pages_off_needs_unmapped_domains)
+{
+	__u64 iova = IOVA_IN;
+	__u64 val = 7;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	test_ioctl_ioas_map(self->ioas_id, MAP_FIXED_RW, self->buf, BUF_SIZE,
+			    &iova);
+	if (variant->domains) {
+		ASSERT_ERR(EINVAL, emu_set_huge_pages(self->fd, self->ioas_id,
+						      0));
+		/* the refusal changed nothing */
+		test_ioctl_option(IOMMU_OPTION_HUGE_PAGES,
+				  IOMMU_OPTION_OP_GET, self->ioas_id, &val);
+		ASSERT_EQ(1, val);
+		check_domains(iova, BUF_SIZE, self->buf);
+		test_ioctl_ioas_unmap(self->ioas_id, iova, BUF_SIZE, BUF_SIZE);
+	}
+	ASSERT_OK(emu_set_huge_pages(self->fd, self->ioas_id, 0));
+	test_ioctl_option(IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_GET,
+			  self->ioas_id, &val);
+	ASSERT_EQ(0, val);
+}
+
 TEST_F(mock, partial_unmap)
 {
 	__u64 half = BUF_SIZE / 2;

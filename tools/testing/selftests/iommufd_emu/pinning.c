@@ -142,6 +142,62 @@ TEST_F(pinning, pins_from_a_live_child)
 }
 
 /*
+ * The read-only private file mapping again, this time pinned from the
+ * parent while the process that mapped it lives on: the remote pin must
+ * break copy-on-write just the same, so that the device sees what the
+ * child writes there afterwards.
+ */
+TEST_F(pinning, ro_private_file_mapping_pinned_remotely)
+{
+	int to_child[2], to_parent[2];
+	__u64 iova = 1UL << 24;
+	int status, exe;
+	__u32 hwpt_id;
+	pid_t child;
+	char c = 0;
+
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		char *buf;
+
+		exe = open("/proc/self/exe", O_RDONLY);
+		if (exe < 0)
+			_exit(1);
+		buf = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE, exe, 0);
+		if (buf == MAP_FAILED)
+			_exit(2);
+		if (emu_ioas_map(self->fd, self->ioas_id,
+				 IOMMU_IOAS_MAP_FIXED_IOVA |
+				 IOMMU_IOAS_MAP_READABLE, buf, PAGE_SIZE,
+				 &iova))
+			_exit(3);
+		if (write(to_parent[1], &c, 1) != 1 ||
+		    read(to_child[0], &hwpt_id, sizeof(hwpt_id)) !=
+		    sizeof(hwpt_id))
+			_exit(4);
+		/* The parent pinned the page: now write, and compare */
+		memset(buf, 0x5a, PAGE_SIZE);
+		if (emu_test_check_map(self->fd, hwpt_id, iova, PAGE_SIZE, buf))
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(to_parent[0], &c, 1));
+
+	/* The domain fill pins the child's page, from the parent */
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, NULL, &hwpt_id,
+			       NULL));
+	ASSERT_EQ(sizeof(hwpt_id), write(to_child[1], &hwpt_id,
+					 sizeof(hwpt_id)));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
  * Replacing the IOAS of a pinning access first revokes its pins (through
  * its unmap callback), then moves it: copies go to the new IOAS and the
  * old one is free to go.

@@ -12,7 +12,11 @@
  * module does not offer IOMMU_TEST_CMD.
  */
 #include <poll.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <sys/syscall.h>
+
+#include <linux/userfaultfd.h>
 
 #include "mock_ops.h"
 
@@ -197,6 +201,55 @@ static bool vi_readable(int qfd)
 
 	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
 	       !(pfd.revents & POLLOUT);
+}
+
+/* A read() of a vEVENTQ running in a thread of its own */
+struct vi_reader {
+	pthread_t thread;
+	int qfd;
+	void *buf;
+	size_t len;
+	ssize_t got;
+};
+
+static void *vi_reader_fn(void *arg)
+{
+	struct vi_reader *r = arg;
+
+	r->got = vi_read(r->qfd, r->buf, r->len);
+	return NULL;
+}
+
+/*
+ * Make the first touch of @page, by the kernel too, wait until @uffd lets
+ * it go: 0 or the negated errno.
+ */
+static int vi_uffd_arm(int uffd, void *page)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { .start = (uintptr_t)page, .len = PAGE_SIZE },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+
+	if (ioctl(uffd, UFFDIO_API, &api) ||
+	    ioctl(uffd, UFFDIO_REGISTER, &reg))
+		return -errno;
+	return 0;
+}
+
+/* Wait (up to 10 s) until some thread is stuck on the armed @page */
+static bool vi_uffd_wait_fault(int uffd, void *page)
+{
+	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	if (poll(&pfd, 1, 10000) != 1 ||
+	    read(uffd, &msg, sizeof(msg)) != sizeof(msg))
+		return false;
+	return msg.event == UFFD_EVENT_PAGEFAULT &&
+	       (msg.arg.pagefault.address & ~(PAGE_SIZE - 1)) ==
+	       (uintptr_t)page;
 }
 
 /* mmap() of the iommufd: 0 or the negated errno, the mapping in *@out */
@@ -562,6 +615,7 @@ TEST_F(viommu, close_with_vdevice)
 TEST_F(viommu, hw_queue_errors)
 {
 	__u64 iova = MOCK_APERTURE_START;
+	__u64 next;
 
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
@@ -593,6 +647,7 @@ TEST_F(viommu, hw_queue_errors)
 
 	test_ioctl_ioas_map(self->ioas_id, MAP_RW, self->buf, PAGE_SIZE,
 			    &iova);
+	next = iova + PAGE_SIZE;
 	/* The mock has IOMMU_TEST_HW_QUEUE_MAX queues, started in order */
 	EXPECT_ERR(EINVAL, vi_hw_queue_alloc(self->fd, self->viommu_id,
 					     IOMMU_TEST_HW_QUEUE_MAX, iova,
@@ -602,6 +657,12 @@ TEST_F(viommu, hw_queue_errors)
 	/* Partly mapped */
 	EXPECT_ERR(ENOENT, vi_hw_queue_alloc(self->fd, self->viommu_id, 0,
 					     iova, 2 * PAGE_SIZE, NULL));
+	/* Not physically contiguous: the same page twice in a row */
+	test_ioctl_ioas_map(self->ioas_id, MAP_FIXED_RW, self->buf, PAGE_SIZE,
+			    &next);
+	EXPECT_ERR(EFAULT, vi_hw_queue_alloc(self->fd, self->viommu_id, 0,
+					     iova, 2 * PAGE_SIZE, NULL));
+	test_ioctl_ioas_unmap(self->ioas_id, next, PAGE_SIZE, PAGE_SIZE);
 	/* Every failure left the page unlocked */
 	test_ioctl_ioas_unmap(self->ioas_id, iova, PAGE_SIZE, PAGE_SIZE);
 }
@@ -936,6 +997,55 @@ TEST_F(viommu, veventq_read)
 	test_ioctl_destroy(q_id);
 }
 
+/*
+ * A read whose buffer faults takes nothing away: with nothing copied it
+ * fails with EFAULT, otherwise it returns what was copied, and the rest,
+ * the lost-events header included, stays for the next read.
+ */
+TEST_F(viommu, veventq_read_fault)
+{
+	struct vi_event ev[2], *last;
+	__u32 vdev_id, nested_id;
+	char *region, *p;
+	int qfd;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+
+	vi_present(0x44, &vdev_id, &nested_id);
+	ASSERT_OK(vi_veventq_alloc(self->fd, self->viommu_id,
+				   IOMMU_VEVENTQ_TYPE_SELFTEST, 1, NULL, &qfd));
+	/* One event, then the marker of a second one */
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+
+	region = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, region);
+	ASSERT_EQ(0, mprotect(region + PAGE_SIZE, PAGE_SIZE, PROT_NONE));
+	EXPECT_EQ(-EFAULT, vi_read(qfd, region + PAGE_SIZE, sizeof(ev)));
+	EXPECT_TRUE(vi_readable(qfd));
+
+	/* The event fits before the inaccessible page; the marker does not */
+	last = (struct vi_event *)(region + PAGE_SIZE - sizeof(*last));
+	ASSERT_EQ(sizeof(*last), vi_read(qfd, last, sizeof(ev)));
+	EXPECT_EQ(0, last->hdr.flags);
+	EXPECT_EQ(0, last->hdr.sequence);
+	EXPECT_EQ(0x44, last->data.virt_id);
+	munmap(region, 2 * PAGE_SIZE);
+
+	memset(ev, 0, sizeof(ev));
+	ASSERT_EQ(sizeof(ev[0].hdr), vi_read(qfd, ev, sizeof(ev)));
+	p = (char *)&ev[0];
+	EXPECT_EQ(IOMMU_VEVENTQ_FLAG_LOST_EVENTS,
+		  ((struct iommufd_vevent_header *)p)->flags);
+	EXPECT_EQ(1, ((struct iommufd_vevent_header *)p)->sequence);
+	EXPECT_FALSE(vi_readable(qfd));
+
+	close(qfd);
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, self->ioas_id, NULL));
+}
+
 TEST_F(viommu, veventq_overflow)
 {
 	struct vi_event ev[4];
@@ -962,7 +1072,7 @@ TEST_F(viommu, veventq_overflow)
 	p = (char *)&ev[2];
 	EXPECT_EQ(IOMMU_VEVENTQ_FLAG_LOST_EVENTS,
 		  ((struct iommufd_vevent_header *)p)->flags);
-	/* It carries the number the next event would have had */
+	/* It carries the number of the last event lost */
 	EXPECT_EQ(3, ((struct iommufd_vevent_header *)p)->sequence);
 
 	/* Read out, the queue takes events again */
@@ -983,6 +1093,83 @@ TEST_F(viommu, veventq_overflow)
 	EXPECT_EQ(8, ev[1].hdr.sequence);
 	close(qfd);
 	ASSERT_OK(mock_replace(self->fd, self->stdev_id, self->ioas_id, NULL));
+}
+
+/*
+ * An event that arrives while a reader holds another one, which it then
+ * fails to copy out and puts back, leaves the queue one over its depth;
+ * from there on every event must still be counted as lost, not queued.
+ * The reader is held inside its copy by a userfaultfd on the page its
+ * second record goes to, which is then made inaccessible.
+ */
+TEST_F(viommu, veventq_put_back_stays_bounded)
+{
+	struct vi_reader reader = { .len = 2 * sizeof(struct vi_event) };
+	struct vi_event ev[8], *first;
+	__u32 vdev_id, nested_id;
+	char *region, *p;
+	int qfd, uffd;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+
+	region = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, region);
+	region[0] = 1;
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_OK(vi_uffd_arm(uffd, region + PAGE_SIZE));
+
+	vi_present(0x31, &vdev_id, &nested_id);
+	ASSERT_OK(vi_veventq_alloc(self->fd, self->viommu_id,
+				   IOMMU_VEVENTQ_TYPE_SELFTEST, 2, NULL, &qfd));
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+
+	/* The first record ends where the armed page starts */
+	first = (struct vi_event *)(region + PAGE_SIZE - sizeof(*first));
+	reader.qfd = qfd;
+	reader.buf = first;
+	ASSERT_EQ(0, pthread_create(&reader.thread, NULL, vi_reader_fn,
+				    &reader));
+	ASSERT_TRUE(vi_uffd_wait_fault(uffd, region + PAGE_SIZE));
+
+	/* The reader holds events 0 and 1: two more fill the queue again */
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+	/* Now its copy of event 1 faults, and event 1 goes back */
+	ASSERT_EQ(0, mprotect(region + PAGE_SIZE, PAGE_SIZE, PROT_NONE));
+	close(uffd);
+	ASSERT_EQ(0, pthread_join(reader.thread, NULL));
+	ASSERT_EQ(sizeof(*first), reader.got);
+	EXPECT_EQ(0, first->hdr.sequence);
+
+	/* Three queued, one over the depth: both of these are lost */
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+	memset(ev, 0, sizeof(ev));
+	ASSERT_EQ(3 * sizeof(ev[0]) + sizeof(ev[0].hdr),
+		  vi_read(qfd, ev, sizeof(ev)));
+	EXPECT_EQ(1, ev[0].hdr.sequence);
+	EXPECT_EQ(2, ev[1].hdr.sequence);
+	EXPECT_EQ(3, ev[2].hdr.sequence);
+	EXPECT_EQ(0x31, ev[2].data.virt_id);
+	p = (char *)&ev[3];
+	EXPECT_EQ(IOMMU_VEVENTQ_FLAG_LOST_EVENTS,
+		  ((struct iommufd_vevent_header *)p)->flags);
+	EXPECT_EQ(5, ((struct iommufd_vevent_header *)p)->sequence);
+
+	/* Read out, the queue takes events again */
+	ASSERT_OK(vi_trigger(self->fd, self->idev_id));
+	ASSERT_EQ(sizeof(ev[0]), vi_read(qfd, ev, sizeof(ev)));
+	EXPECT_EQ(0, ev[0].hdr.flags);
+	EXPECT_EQ(6, ev[0].hdr.sequence);
+
+	close(qfd);
+	ASSERT_OK(mock_replace(self->fd, self->stdev_id, self->ioas_id, NULL));
+	munmap(region, 2 * PAGE_SIZE);
 }
 
 TEST_F(viommu, veventq_outlives_iommufd)
