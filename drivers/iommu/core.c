@@ -128,25 +128,46 @@ bool emu_dev_pasid_is_sub(struct emu_dev *dev, u32 pasid)
 	return pasid != EMU_NO_PASID && xa_load(&dev->sub_pasids, pasid);
 }
 
+/* Is @pasid of @parent free for a sub-device? Under the parent's group lock */
+static bool emu_dev_route_free(struct emu_dev *parent, u32 pasid)
+{
+	lockdep_assert_held(&parent->group->lock);
+	return !xa_load(&parent->group->domains, pasid) &&
+	       !xa_load(&parent->sub_pasids, pasid);
+}
+
 /*
- * A sub-device takes its PASID on the parent, unless the parent's own user
- * has attached that PASID already.
+ * A sub-device takes its PASID on the parent: the one it asks for, unless
+ * the parent's own user has attached it already, or with parent_pasid 0
+ * the lowest one neither attached nor another sub-device's. The parent's
+ * group lock is what a PASID attach of the parent holds too, so the pick
+ * and the claim are one step against it.
  */
 static int emu_dev_claim_route(struct emu_dev *dev)
 {
 	struct emu_dev *parent = dev->parent;
-	int rc;
+	u32 pasid = dev->parent_pasid;
+	int rc = 0;
 
 	if (parent->iommu != dev->iommu || parent->parent || !parent->group ||
-	    dev->pasid_bits || !dev->parent_pasid ||
-	    dev->parent_pasid >= BIT(parent->pasid_bits))
+	    dev->pasid_bits || !parent->pasid_bits ||
+	    pasid >= BIT(parent->pasid_bits))
 		return -EINVAL;
 	mutex_lock(&parent->group->lock);
-	if (xa_load(&parent->group->domains, dev->parent_pasid))
+	if (!pasid) {
+		for (pasid = 1; pasid < BIT(parent->pasid_bits); pasid++) {
+			if (emu_dev_route_free(parent, pasid))
+				break;
+		}
+		if (pasid >= BIT(parent->pasid_bits))
+			rc = -ENOSPC;
+	} else if (xa_load(&parent->group->domains, pasid)) {
 		rc = -EBUSY;
-	else
-		rc = xa_insert(&parent->sub_pasids, dev->parent_pasid, dev,
-			       GFP_KERNEL);
+	}
+	if (!rc)
+		rc = xa_insert(&parent->sub_pasids, pasid, dev, GFP_KERNEL);
+	if (!rc)
+		dev->parent_pasid = pasid;
 	mutex_unlock(&parent->group->lock);
 	return rc;
 }
@@ -201,7 +222,10 @@ static void emu_group_free(struct emu_group *group)
  * The device joins the group's current translation on every PASID.
  *
  * Return: 0, -EBUSY when the group is owned for userspace DMA (a new
- * member would escape that owner), -ENOMEM.
+ * member would escape that owner), -ENOMEM. For a sub-device also:
+ * -EINVAL for a parent or PASID it cannot use, -EBUSY when its PASID is
+ * attached on the parent or another sub-device's, -ENOSPC when no PASID
+ * of the parent is left to pick.
  */
 int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 {

@@ -162,6 +162,44 @@ TEST_F(vtd_subdev, pasid_assignment)
 	EXPECT_TRUE(topology_has("vtds_s5", want, "pasid=3"));
 }
 
+/*
+ * The automatic PASID skips the ones the parent's own user has attached,
+ * not only those of other sub-devices; and the parent's user cannot
+ * attach a PASID once a sub-device took it
+ */
+TEST_F(vtd_subdev, pasid_assignment_skips_attached)
+{
+	__u32 id_p3;
+	int p3;
+
+	ASSERT_OK(vtd_dev_attach(self->p1, 0, self->h.parent));
+	ASSERT_OK(vtd_dev_attach(self->p1, 2, self->h.ss));
+	ASSERT_OK(vtd_make_subdev("vtds_s3", P1, 0, 0));
+	EXPECT_EQ(3, pasid_of("vtds_s3"));
+	EXPECT_EQ(ROUTE_SS, route(self->p1, 2));
+
+	/* Detached, PASID 2 is the lowest free one again */
+	ASSERT_OK(vtd_dev_detach(self->p1, 2));
+	ASSERT_OK(vtd_make_subdev("vtds_s4", P1, 0, 0));
+	EXPECT_EQ(2, pasid_of("vtds_s4"));
+	EXPECT_ERR(EBUSY, vtd_dev_attach(self->p1, 2, self->h.ss));
+	EXPECT_ERR(EBUSY, vtd_dev_attach(self->p1, 3, self->h.ss));
+	EXPECT_EQ(ROUTE_NONE, route(self->p1, 2));
+
+	/* A 1-bit parent whose only PASID its user attached has none left */
+	ASSERT_OK(vtd_make_dev("vtds_p3", INST, 0x31, 0, 1));
+	p3 = vtd_dev_open_bind("vtds_p3", self->fd, &id_p3);
+	ASSERT_LE(0, p3);
+	ASSERT_OK(vtd_dev_attach(p3, 0, self->h.parent));
+	ASSERT_OK(vtd_dev_attach(p3, 1, self->h.ss));
+	EXPECT_ERR(ENOSPC, vtd_make_subdev("vtds_s5", "vtds_p3", 0, 0));
+	ASSERT_OK(vtd_dev_detach(p3, 1));
+	ASSERT_OK(vtd_cfs_set("devices", "vtds_s5", "enable", "1"));
+	EXPECT_EQ(1, pasid_of("vtds_s5"));
+	ASSERT_OK(vtd_cfs_rmdir("devices", "vtds_s5"));
+	close(p3);
+}
+
 /* One group, two parents: each member goes through its own parent */
 TEST_F(vtd_subdev, group_of_two_parents)
 {
