@@ -795,29 +795,54 @@ static int emu_dma_page(struct emu_group *group, u32 slot,
 }
 
 /*
- * A device's own request on a PASID a sub-device holds: on the wire it is
- * the sub-device's, so it goes through the sub-device's attachment. The
- * device's group lock keeps the sub-device (and its group) from going
- * away meanwhile. Page requests are left to the sub-device's own DMA.
+ * Copy page by page through what @group has attached on @slot, for
+ * requests of @wire_dev on @wire_pasid, until the transfer is done or a
+ * page faults; *@done is set to the bytes copied.
  */
-static int emu_dma_page_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
-			       unsigned int access, void *buf, size_t len,
-			       size_t *chunk)
+static int emu_dma_run(struct emu_group *group, u32 slot,
+		       struct emu_dev *wire_dev, u32 wire_pasid, u64 iova,
+		       unsigned int access, void *buf, size_t len,
+		       size_t *done)
+{
+	size_t chunk;
+	int rc;
+
+	for (*done = 0; *done < len; *done += chunk) {
+		rc = emu_dma_page(group, slot, wire_dev, wire_pasid,
+				  iova + *done, access, buf + *done,
+				  len - *done, &chunk);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * A device's own requests on a PASID a sub-device holds: on the wire they
+ * are the sub-device's, so they go through the sub-device's attachment.
+ * The route is resolved once for the whole run, under the device's group
+ * lock, which keeps the sub-device (and its group) from going away until
+ * the run ends. Page requests are left to the sub-device's own DMA.
+ */
+static int emu_dma_run_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
+			      unsigned int access, void *buf, size_t len,
+			      size_t *done)
 {
 	struct emu_group *sub_group;
 	struct emu_dev *sub;
 	int rc = -EIO;
 
+	*done = 0;
 	mutex_lock(&dev->group->lock);
 	sub = xa_load(&dev->sub_pasids, pasid);
 	/* A sub-device still being added has no group yet: blocked */
 	sub_group = sub ? READ_ONCE(sub->group) : NULL;
 	if (sub_group)
-		rc = emu_dma_page(sub_group, EMU_NO_PASID, dev, pasid, iova,
-				  access, buf, len, chunk);
+		rc = emu_dma_run(sub_group, EMU_NO_PASID, dev, pasid, iova,
+				 access, buf, len, done);
 	else if (!sub)
-		rc = emu_dma_page(dev->group, pasid, dev, pasid, iova, access,
-				  buf, len, chunk);
+		rc = emu_dma_run(dev->group, pasid, dev, pasid, iova, access,
+				 buf, len, done);
 	mutex_unlock(&dev->group->lock);
 	return rc == -EAGAIN ? -EIO : rc;
 }
@@ -834,7 +859,9 @@ static int emu_dma_page_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
  * Each page is translated through the group's current domain for @pasid;
  * the driver sees the request as it travels (a sub-device's on its
  * parent's PASID). A switch of domain waits for a page in flight, so every
- * page lands in the old or in the new translation.
+ * page lands in the old or in the new translation. The route of a
+ * device's own DMA on a PASID a sub-device holds is looked up once per
+ * run of pages, not per page.
  *
  * A fault the domain's fault handler may resolve becomes a page request;
  * the DMA waits for the answer and, on success, translates the page once
@@ -861,31 +888,28 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 	wire_dev = emu_dev_route(dev, &wire_pasid);
 
 	while (len) {
-		size_t chunk = 0;
+		size_t done;
 		int rc;
 
 		if (emu_dev_pasid_is_sub(dev, pasid))
-			rc = emu_dma_page_of_sub(dev, pasid, iova, access, buf,
-						 len, &chunk);
+			rc = emu_dma_run_of_sub(dev, pasid, iova, access, buf,
+						len, &done);
 		else
-			rc = emu_dma_page(dev->group, pasid, wire_dev,
-					  wire_pasid, iova, access, buf, len,
-					  &chunk);
-		if (rc == -EAGAIN) {
-			/* One request per page: a second fault is final */
-			if ((iova & PAGE_MASK) == requested)
-				return -EIO;
-			requested = iova & PAGE_MASK;
-			rc = emu_dev_dma_page_request(dev, pasid, iova, write);
-			if (rc)
-				return rc;
-			continue;
-		}
+			rc = emu_dma_run(dev->group, pasid, wire_dev,
+					 wire_pasid, iova, access, buf, len,
+					 &done);
+		iova += done;
+		buf += done;
+		len -= done;
+		if (rc != -EAGAIN)
+			return rc;
+		/* One request per page: a second fault is final */
+		if ((iova & PAGE_MASK) == requested)
+			return -EIO;
+		requested = iova & PAGE_MASK;
+		rc = emu_dev_dma_page_request(dev, pasid, iova, write);
 		if (rc)
 			return rc;
-		iova += chunk;
-		buf += chunk;
-		len -= chunk;
 	}
 	return 0;
 }
