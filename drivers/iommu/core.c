@@ -651,6 +651,8 @@ static struct emu_domain *emu_dma_domain(struct emu_group *group, u32 pasid)
 
 /* Page request group indexes are 9 bits wide on the wire (PCIe PRI) */
 #define EMU_DMA_PRGI_MASK	0x1ff
+/* Most pages one transfer asks for in one page request group */
+#define EMU_DMA_PRG_MAX		16
 
 /**
  * struct emu_dma_wait - an emulated DMA waiting for its page request
@@ -717,36 +719,47 @@ void emu_dev_stop_dma_waits(struct emu_dev *dev)
 }
 
 /*
- * Send a page request for the page of @iova, as the device would, and wait
- * (interruptibly) for its answer. No lock of the group or of a domain is
- * held: the answer comes from userspace, which may attach or detach first.
+ * Send one page request group for the @npages pages from the page of
+ * @iova, as a PRI device batching the faults of one transfer would: one
+ * request per page, the last one closing the group. Then wait
+ * (interruptibly) for the group's answer. No lock of the group or of a
+ * domain is held: the answer comes from userspace, which may attach or
+ * detach first.
  */
 static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
-				    bool write)
+				    unsigned int npages, bool write)
 {
-	struct emu_dma_wait wait = {
-		.req = {
-			.flags = EMU_PRQ_LAST_PAGE,
-			.pasid = pasid,
-			.perm = write ? EMU_PRQ_PERM_WRITE : EMU_PRQ_PERM_READ,
-			.addr = iova & PAGE_MASK,
-		},
+	struct emu_page_request req = {
+		.pasid = pasid,
+		.perm = write ? EMU_PRQ_PERM_WRITE : EMU_PRQ_PERM_READ,
+		.addr = iova & PAGE_MASK,
 	};
+	struct emu_dma_wait wait = {};
+	unsigned int i;
 	int rc;
 
 	if (pasid != EMU_NO_PASID)
-		wait.req.flags |= EMU_PRQ_PASID_VALID;
+		req.flags |= EMU_PRQ_PASID_VALID;
 	init_completion(&wait.done);
 	spin_lock(&dev->dma_wait_lock);
 	if (dev->dma_waits_closed) {
 		spin_unlock(&dev->dma_wait_lock);
 		return -ENODEV;
 	}
-	wait.req.grpid = dev->next_prgi++ & EMU_DMA_PRGI_MASK;
+	req.grpid = dev->next_prgi++ & EMU_DMA_PRGI_MASK;
+	wait.req = req;
+	wait.req.flags |= EMU_PRQ_LAST_PAGE;
+	wait.req.addr += (u64)(npages - 1) * PAGE_SIZE;
 	list_add_tail(&wait.node, &dev->dma_waits);
 	spin_unlock(&dev->dma_wait_lock);
 
-	/* Whatever happens to the request, it is answered (maybe already) */
+	/*
+	 * Whatever happens to the requests, the group is answered (maybe
+	 * already, maybe before its last request is sent): every request
+	 * is sent anyway, so that the last one always closes the group.
+	 */
+	for (i = 0; i + 1 < npages; i++, req.addr += PAGE_SIZE)
+		emu_dev_report_page_request(dev, &req);
 	emu_dev_report_page_request(dev, &wait.req);
 	rc = wait_for_completion_interruptible(&wait.done);
 
@@ -763,7 +776,8 @@ static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
 /*
  * Translate the page of @iova through what @group has attached on @slot,
  * for a request of @wire_dev on @wire_pasid, and copy up to the end of
- * that page; *@chunk is set to the bytes copied.
+ * that page; *@chunk is set to the bytes copied. A NULL @buf only
+ * translates, as a device asking its IOMMU ahead of the transfer would.
  */
 static int emu_dma_page(struct emu_group *group, u32 slot,
 			struct emu_dev *wire_dev, u32 wire_pasid, u64 iova,
@@ -780,14 +794,14 @@ static int emu_dma_page(struct emu_group *group, u32 slot,
 		down_read(&domain->dma_lock);
 		rc = domain->ops->translate(domain, wire_dev, wire_pasid, iova,
 					    access, &tr);
-		if (!rc) {
+		if (!rc && buf) {
 			*chunk = min3((u64)len, tr.len,
 				      (u64)(PAGE_SIZE - offset_in_page(tr.pa)));
 			emu_dma_copy(tr.pa, buf, *chunk,
 				     access & EMU_DMA_WRITE);
-			if (tr.held)
-				up_read(tr.held);
 		}
+		if (!rc && tr.held)
+			up_read(tr.held);
 		up_read(&domain->dma_lock);
 	}
 	up_read(&group->dma_lock);
@@ -815,6 +829,30 @@ static int emu_dma_run(struct emu_group *group, u32 slot,
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * How many pages from the faulting page of @iova, within the @len bytes
+ * left of the transfer, fault in a row in a way a page request may
+ * resolve: those the device asks for in one group (at most
+ * EMU_DMA_PRG_MAX, at least the first one).
+ */
+static unsigned int emu_dma_fault_run(struct emu_group *group, u32 slot,
+				      struct emu_dev *wire_dev,
+				      u32 wire_pasid, u64 iova, size_t len,
+				      unsigned int access)
+{
+	u64 pages = DIV_ROUND_UP(offset_in_page(iova) + (u64)len, PAGE_SIZE);
+	u64 page = iova & PAGE_MASK;
+	unsigned int n;
+
+	for (n = 1; n < min_t(u64, pages, EMU_DMA_PRG_MAX); n++) {
+		page += PAGE_SIZE;
+		if (emu_dma_page(group, slot, wire_dev, wire_pasid, page,
+				 access, NULL, 0, NULL) != -EAGAIN)
+			break;
+	}
+	return n;
 }
 
 /*
@@ -863,14 +901,16 @@ static int emu_dma_run_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
  * device's own DMA on a PASID a sub-device holds is looked up once per
  * run of pages, not per page.
  *
- * A fault the domain's fault handler may resolve becomes a page request;
- * the DMA waits for the answer and, on success, translates the page once
- * more.
+ * A fault the domain's fault handler may resolve becomes a page request,
+ * together with the pages right after it in the transfer that fault the
+ * same way (up to EMU_DMA_PRG_MAX): one page request group, the last
+ * request closing it. The DMA waits for the group's answer and, on
+ * success, goes on from the first of those pages.
  *
  * Context: may sleep for as long as userspace takes to answer.
  * Return: 0; -EIO when translation fails (blocked, unmapped, no permission,
  * a page request answered otherwise than success, or a second fault on
- * the page after one); -EINVAL for a PASID the device cannot issue or a
+ * a page its group asked for); -EINVAL for a PASID the device cannot issue or a
  * zero length; -EINTR when a signal ends the wait; -ENODEV when the
  * device goes away during it.
  */
@@ -878,7 +918,8 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 		size_t len, bool write)
 {
 	unsigned int access = write ? EMU_DMA_WRITE : EMU_DMA_READ;
-	u64 requested = U64_MAX;	/* page a request was answered for */
+	/* Pages the last page request group asked for */
+	u64 requested = U64_MAX, nr_requested = 0;
 	u32 wire_pasid = pasid;
 	struct emu_dev *wire_dev;
 
@@ -904,10 +945,14 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 		if (rc != -EAGAIN)
 			return rc;
 		/* One request per page: a second fault is final */
-		if ((iova & PAGE_MASK) == requested)
+		if ((iova & PAGE_MASK) - requested < nr_requested * PAGE_SIZE)
 			return -EIO;
 		requested = iova & PAGE_MASK;
-		rc = emu_dev_dma_page_request(dev, pasid, iova, write);
+		nr_requested = emu_dma_fault_run(dev->group, pasid, wire_dev,
+						 wire_pasid, iova, len,
+						 access);
+		rc = emu_dev_dma_page_request(dev, pasid, iova, nr_requested,
+					      write);
 		if (rc)
 			return rc;
 	}
