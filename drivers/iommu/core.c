@@ -128,25 +128,46 @@ bool emu_dev_pasid_is_sub(struct emu_dev *dev, u32 pasid)
 	return pasid != EMU_NO_PASID && xa_load(&dev->sub_pasids, pasid);
 }
 
+/* Is @pasid of @parent free for a sub-device? Under the parent's group lock */
+static bool emu_dev_route_free(struct emu_dev *parent, u32 pasid)
+{
+	lockdep_assert_held(&parent->group->lock);
+	return !xa_load(&parent->group->domains, pasid) &&
+	       !xa_load(&parent->sub_pasids, pasid);
+}
+
 /*
- * A sub-device takes its PASID on the parent, unless the parent's own user
- * has attached that PASID already.
+ * A sub-device takes its PASID on the parent: the one it asks for, unless
+ * the parent's own user has attached it already, or with parent_pasid 0
+ * the lowest one neither attached nor another sub-device's. The parent's
+ * group lock is what a PASID attach of the parent holds too, so the pick
+ * and the claim are one step against it.
  */
 static int emu_dev_claim_route(struct emu_dev *dev)
 {
 	struct emu_dev *parent = dev->parent;
-	int rc;
+	u32 pasid = dev->parent_pasid;
+	int rc = 0;
 
 	if (parent->iommu != dev->iommu || parent->parent || !parent->group ||
-	    dev->pasid_bits || !dev->parent_pasid ||
-	    dev->parent_pasid >= BIT(parent->pasid_bits))
+	    dev->pasid_bits || !parent->pasid_bits ||
+	    pasid >= BIT(parent->pasid_bits))
 		return -EINVAL;
 	mutex_lock(&parent->group->lock);
-	if (xa_load(&parent->group->domains, dev->parent_pasid))
+	if (!pasid) {
+		for (pasid = 1; pasid < BIT(parent->pasid_bits); pasid++) {
+			if (emu_dev_route_free(parent, pasid))
+				break;
+		}
+		if (pasid >= BIT(parent->pasid_bits))
+			rc = -ENOSPC;
+	} else if (xa_load(&parent->group->domains, pasid)) {
 		rc = -EBUSY;
-	else
-		rc = xa_insert(&parent->sub_pasids, dev->parent_pasid, dev,
-			       GFP_KERNEL);
+	}
+	if (!rc)
+		rc = xa_insert(&parent->sub_pasids, pasid, dev, GFP_KERNEL);
+	if (!rc)
+		dev->parent_pasid = pasid;
 	mutex_unlock(&parent->group->lock);
 	return rc;
 }
@@ -201,7 +222,10 @@ static void emu_group_free(struct emu_group *group)
  * The device joins the group's current translation on every PASID.
  *
  * Return: 0, -EBUSY when the group is owned for userspace DMA (a new
- * member would escape that owner), -ENOMEM.
+ * member would escape that owner), -ENOMEM. For a sub-device also:
+ * -EINVAL for a parent or PASID it cannot use, -EBUSY when its PASID is
+ * attached on the parent or another sub-device's, -ENOSPC when no PASID
+ * of the parent is left to pick.
  */
 int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 {
@@ -627,6 +651,8 @@ static struct emu_domain *emu_dma_domain(struct emu_group *group, u32 pasid)
 
 /* Page request group indexes are 9 bits wide on the wire (PCIe PRI) */
 #define EMU_DMA_PRGI_MASK	0x1ff
+/* Most pages one transfer asks for in one page request group */
+#define EMU_DMA_PRG_MAX		16
 
 /**
  * struct emu_dma_wait - an emulated DMA waiting for its page request
@@ -693,36 +719,47 @@ void emu_dev_stop_dma_waits(struct emu_dev *dev)
 }
 
 /*
- * Send a page request for the page of @iova, as the device would, and wait
- * (interruptibly) for its answer. No lock of the group or of a domain is
- * held: the answer comes from userspace, which may attach or detach first.
+ * Send one page request group for the @npages pages from the page of
+ * @iova, as a PRI device batching the faults of one transfer would: one
+ * request per page, the last one closing the group. Then wait
+ * (interruptibly) for the group's answer. No lock of the group or of a
+ * domain is held: the answer comes from userspace, which may attach or
+ * detach first.
  */
 static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
-				    bool write)
+				    unsigned int npages, bool write)
 {
-	struct emu_dma_wait wait = {
-		.req = {
-			.flags = EMU_PRQ_LAST_PAGE,
-			.pasid = pasid,
-			.perm = write ? EMU_PRQ_PERM_WRITE : EMU_PRQ_PERM_READ,
-			.addr = iova & PAGE_MASK,
-		},
+	struct emu_page_request req = {
+		.pasid = pasid,
+		.perm = write ? EMU_PRQ_PERM_WRITE : EMU_PRQ_PERM_READ,
+		.addr = iova & PAGE_MASK,
 	};
+	struct emu_dma_wait wait = {};
+	unsigned int i;
 	int rc;
 
 	if (pasid != EMU_NO_PASID)
-		wait.req.flags |= EMU_PRQ_PASID_VALID;
+		req.flags |= EMU_PRQ_PASID_VALID;
 	init_completion(&wait.done);
 	spin_lock(&dev->dma_wait_lock);
 	if (dev->dma_waits_closed) {
 		spin_unlock(&dev->dma_wait_lock);
 		return -ENODEV;
 	}
-	wait.req.grpid = dev->next_prgi++ & EMU_DMA_PRGI_MASK;
+	req.grpid = dev->next_prgi++ & EMU_DMA_PRGI_MASK;
+	wait.req = req;
+	wait.req.flags |= EMU_PRQ_LAST_PAGE;
+	wait.req.addr += (u64)(npages - 1) * PAGE_SIZE;
 	list_add_tail(&wait.node, &dev->dma_waits);
 	spin_unlock(&dev->dma_wait_lock);
 
-	/* Whatever happens to the request, it is answered (maybe already) */
+	/*
+	 * Whatever happens to the requests, the group is answered (maybe
+	 * already, maybe before its last request is sent): every request
+	 * is sent anyway, so that the last one always closes the group.
+	 */
+	for (i = 0; i + 1 < npages; i++, req.addr += PAGE_SIZE)
+		emu_dev_report_page_request(dev, &req);
 	emu_dev_report_page_request(dev, &wait.req);
 	rc = wait_for_completion_interruptible(&wait.done);
 
@@ -739,7 +776,8 @@ static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
 /*
  * Translate the page of @iova through what @group has attached on @slot,
  * for a request of @wire_dev on @wire_pasid, and copy up to the end of
- * that page; *@chunk is set to the bytes copied.
+ * that page; *@chunk is set to the bytes copied. A NULL @buf only
+ * translates, as a device asking its IOMMU ahead of the transfer would.
  */
 static int emu_dma_page(struct emu_group *group, u32 slot,
 			struct emu_dev *wire_dev, u32 wire_pasid, u64 iova,
@@ -756,14 +794,14 @@ static int emu_dma_page(struct emu_group *group, u32 slot,
 		down_read(&domain->dma_lock);
 		rc = domain->ops->translate(domain, wire_dev, wire_pasid, iova,
 					    access, &tr);
-		if (!rc) {
+		if (!rc && buf) {
 			*chunk = min3((u64)len, tr.len,
 				      (u64)(PAGE_SIZE - offset_in_page(tr.pa)));
 			emu_dma_copy(tr.pa, buf, *chunk,
 				     access & EMU_DMA_WRITE);
-			if (tr.held)
-				up_read(tr.held);
 		}
+		if (!rc && tr.held)
+			up_read(tr.held);
 		up_read(&domain->dma_lock);
 	}
 	up_read(&group->dma_lock);
@@ -771,29 +809,78 @@ static int emu_dma_page(struct emu_group *group, u32 slot,
 }
 
 /*
- * A device's own request on a PASID a sub-device holds: on the wire it is
- * the sub-device's, so it goes through the sub-device's attachment. The
- * device's group lock keeps the sub-device (and its group) from going
- * away meanwhile. Page requests are left to the sub-device's own DMA.
+ * Copy page by page through what @group has attached on @slot, for
+ * requests of @wire_dev on @wire_pasid, until the transfer is done or a
+ * page faults; *@done is set to the bytes copied.
  */
-static int emu_dma_page_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
-			       unsigned int access, void *buf, size_t len,
-			       size_t *chunk)
+static int emu_dma_run(struct emu_group *group, u32 slot,
+		       struct emu_dev *wire_dev, u32 wire_pasid, u64 iova,
+		       unsigned int access, void *buf, size_t len,
+		       size_t *done)
+{
+	size_t chunk;
+	int rc;
+
+	for (*done = 0; *done < len; *done += chunk) {
+		rc = emu_dma_page(group, slot, wire_dev, wire_pasid,
+				  iova + *done, access, buf + *done,
+				  len - *done, &chunk);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * How many pages from the faulting page of @iova, within the @len bytes
+ * left of the transfer, fault in a row in a way a page request may
+ * resolve: those the device asks for in one group (at most
+ * EMU_DMA_PRG_MAX, at least the first one).
+ */
+static unsigned int emu_dma_fault_run(struct emu_group *group, u32 slot,
+				      struct emu_dev *wire_dev,
+				      u32 wire_pasid, u64 iova, size_t len,
+				      unsigned int access)
+{
+	u64 pages = DIV_ROUND_UP(offset_in_page(iova) + (u64)len, PAGE_SIZE);
+	u64 page = iova & PAGE_MASK;
+	unsigned int n;
+
+	for (n = 1; n < min_t(u64, pages, EMU_DMA_PRG_MAX); n++) {
+		page += PAGE_SIZE;
+		if (emu_dma_page(group, slot, wire_dev, wire_pasid, page,
+				 access, NULL, 0, NULL) != -EAGAIN)
+			break;
+	}
+	return n;
+}
+
+/*
+ * A device's own requests on a PASID a sub-device holds: on the wire they
+ * are the sub-device's, so they go through the sub-device's attachment.
+ * The route is resolved once for the whole run, under the device's group
+ * lock, which keeps the sub-device (and its group) from going away until
+ * the run ends. Page requests are left to the sub-device's own DMA.
+ */
+static int emu_dma_run_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
+			      unsigned int access, void *buf, size_t len,
+			      size_t *done)
 {
 	struct emu_group *sub_group;
 	struct emu_dev *sub;
 	int rc = -EIO;
 
+	*done = 0;
 	mutex_lock(&dev->group->lock);
 	sub = xa_load(&dev->sub_pasids, pasid);
 	/* A sub-device still being added has no group yet: blocked */
 	sub_group = sub ? READ_ONCE(sub->group) : NULL;
 	if (sub_group)
-		rc = emu_dma_page(sub_group, EMU_NO_PASID, dev, pasid, iova,
-				  access, buf, len, chunk);
+		rc = emu_dma_run(sub_group, EMU_NO_PASID, dev, pasid, iova,
+				 access, buf, len, done);
 	else if (!sub)
-		rc = emu_dma_page(dev->group, pasid, dev, pasid, iova, access,
-				  buf, len, chunk);
+		rc = emu_dma_run(dev->group, pasid, dev, pasid, iova, access,
+				 buf, len, done);
 	mutex_unlock(&dev->group->lock);
 	return rc == -EAGAIN ? -EIO : rc;
 }
@@ -810,16 +897,20 @@ static int emu_dma_page_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
  * Each page is translated through the group's current domain for @pasid;
  * the driver sees the request as it travels (a sub-device's on its
  * parent's PASID). A switch of domain waits for a page in flight, so every
- * page lands in the old or in the new translation.
+ * page lands in the old or in the new translation. The route of a
+ * device's own DMA on a PASID a sub-device holds is looked up once per
+ * run of pages, not per page.
  *
- * A fault the domain's fault handler may resolve becomes a page request;
- * the DMA waits for the answer and, on success, translates the page once
- * more.
+ * A fault the domain's fault handler may resolve becomes a page request,
+ * together with the pages right after it in the transfer that fault the
+ * same way (up to EMU_DMA_PRG_MAX): one page request group, the last
+ * request closing it. The DMA waits for the group's answer and, on
+ * success, goes on from the first of those pages.
  *
  * Context: may sleep for as long as userspace takes to answer.
  * Return: 0; -EIO when translation fails (blocked, unmapped, no permission,
  * a page request answered otherwise than success, or a second fault on
- * the page after one); -EINVAL for a PASID the device cannot issue or a
+ * a page its group asked for); -EINVAL for a PASID the device cannot issue or a
  * zero length; -EINTR when a signal ends the wait; -ENODEV when the
  * device goes away during it.
  */
@@ -827,7 +918,8 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 		size_t len, bool write)
 {
 	unsigned int access = write ? EMU_DMA_WRITE : EMU_DMA_READ;
-	u64 requested = U64_MAX;	/* page a request was answered for */
+	/* Pages the last page request group asked for */
+	u64 requested = U64_MAX, nr_requested = 0;
 	u32 wire_pasid = pasid;
 	struct emu_dev *wire_dev;
 
@@ -837,31 +929,32 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 	wire_dev = emu_dev_route(dev, &wire_pasid);
 
 	while (len) {
-		size_t chunk = 0;
+		size_t done;
 		int rc;
 
 		if (emu_dev_pasid_is_sub(dev, pasid))
-			rc = emu_dma_page_of_sub(dev, pasid, iova, access, buf,
-						 len, &chunk);
+			rc = emu_dma_run_of_sub(dev, pasid, iova, access, buf,
+						len, &done);
 		else
-			rc = emu_dma_page(dev->group, pasid, wire_dev,
-					  wire_pasid, iova, access, buf, len,
-					  &chunk);
-		if (rc == -EAGAIN) {
-			/* One request per page: a second fault is final */
-			if ((iova & PAGE_MASK) == requested)
-				return -EIO;
-			requested = iova & PAGE_MASK;
-			rc = emu_dev_dma_page_request(dev, pasid, iova, write);
-			if (rc)
-				return rc;
-			continue;
-		}
+			rc = emu_dma_run(dev->group, pasid, wire_dev,
+					 wire_pasid, iova, access, buf, len,
+					 &done);
+		iova += done;
+		buf += done;
+		len -= done;
+		if (rc != -EAGAIN)
+			return rc;
+		/* One request per page: a second fault is final */
+		if ((iova & PAGE_MASK) - requested < nr_requested * PAGE_SIZE)
+			return -EIO;
+		requested = iova & PAGE_MASK;
+		nr_requested = emu_dma_fault_run(dev->group, pasid, wire_dev,
+						 wire_pasid, iova, len,
+						 access);
+		rc = emu_dev_dma_page_request(dev, pasid, iova, nr_requested,
+					      write);
 		if (rc)
 			return rc;
-		iova += chunk;
-		buf += chunk;
-		len -= chunk;
 	}
 	return 0;
 }

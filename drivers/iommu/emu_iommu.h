@@ -420,7 +420,8 @@ struct emu_group {
  *	    requests carry its DMA (same instance), else NULL
  * @parent_pasid: for a sub-device, the PASID of @parent its DMA is tagged
  *		  with (its route); attaching the sub-device's RID attaches
- *		  that PASID of @parent
+ *		  that PASID of @parent. Set before emu_dev_add(); 0 lets it
+ *		  pick the lowest free one and set it here
  * @sub_pasids: PASIDs of this device held by sub-devices (PASID -> the
  *		sub-device); its own user cannot attach them
  * @dma_waits: emulated DMAs waiting for the answer to a page request they

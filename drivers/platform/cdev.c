@@ -120,57 +120,41 @@ static bool emu_plat_cdev_is_owner(struct emu_plat_cdev *cdev,
 }
 
 /*
- * Check a user-supplied PASID against what the device can issue. PASID 0
- * is the slot of requests without one, so it cannot be named explicitly.
+ * Does the device attach PASIDs of its own? A sub-device's requests carry
+ * the PASID it was given and no other: like a VFIO device without PASID
+ * attach ops, it has none to attach.
  */
-static int emu_plat_cdev_check_pasid(struct emu_plat_cdev *cdev, u32 pasid,
-				     int unsupported)
+static bool emu_plat_cdev_has_pasids(struct emu_plat_cdev *cdev)
 {
-	/* A sub-device's requests carry the PASID it was given, no other */
-	if (cdev->edev->parent)
-		return -EINVAL;
-	if (!cdev->edev->pasid_bits)
-		return unsupported;
-	if (pasid == EMU_NO_PASID || pasid >= BIT(cdev->edev->pasid_bits))
-		return -EINVAL;
-	return 0;
+	return !cdev->edev->parent && cdev->edev->pasid_bits;
 }
 
 /*
- * The PASID an attach or detach names: read only when the request's PASID
- * flag is set, and then argsz must cover it.
+ * Can the device issue @pasid? PASID 0 is the slot of requests without
+ * one, so it cannot be named explicitly.
  */
-static int emu_plat_cdev_get_pasid(u32 argsz, bool has_pasid,
-				   const u32 __user *upasid, size_t pasid_end,
-				   u32 *pasid)
+static bool emu_plat_cdev_pasid_valid(struct emu_plat_cdev *cdev, u32 pasid)
+{
+	return emu_plat_cdev_has_pasids(cdev) && pasid != EMU_NO_PASID &&
+	       pasid < BIT(cdev->edev->pasid_bits);
+}
+
+/*
+ * The PASID an attach or detach names, in VFIO's order of checks: a device
+ * without PASIDs refuses the flag, then argsz must cover the field.
+ */
+static int emu_plat_cdev_get_pasid(struct emu_plat_cdev *cdev, u32 argsz,
+				   bool has_pasid, const u32 __user *upasid,
+				   size_t pasid_end, u32 *pasid)
 {
 	*pasid = EMU_NO_PASID;
 	if (!has_pasid)
 		return 0;
+	if (!emu_plat_cdev_has_pasids(cdev))
+		return -EOPNOTSUPP;
 	if (argsz < pasid_end)
 		return -EINVAL;
 	return get_user(*pasid, upasid);
-}
-
-/*
- * Take bind_lock for a request of @file on @pasid: only the bound fd may
- * attach or detach, and only PASIDs the device can issue. Returns with the
- * lock held on success.
- */
-static int emu_plat_cdev_lock_bound(struct emu_plat_cdev *cdev,
-				    struct file *file, bool has_pasid,
-				    u32 pasid)
-{
-	int rc = 0;
-
-	mutex_lock(&cdev->bind_lock);
-	if (cdev->owner != file)
-		rc = -EINVAL;
-	else if (has_pasid)
-		rc = emu_plat_cdev_check_pasid(cdev, pasid, -EOPNOTSUPP);
-	if (rc)
-		mutex_unlock(&cdev->bind_lock);
-	return rc;
 }
 
 static int emu_plat_cdev_bind(struct emu_plat_cdev *cdev, struct file *file,
@@ -181,11 +165,18 @@ static int emu_plat_cdev_bind(struct emu_plat_cdev *cdev, struct file *file,
 	struct vfio_device_bind_iommufd bind;
 	struct iommufd_device *idev;
 	struct iommufd_ctx *ictx;
+	u32 argsz;
 	int rc;
 
-	if (copy_from_user(&bind, arg, minsz))
+	/* VFIO's order: size, unknown non-zero bytes, then the fields */
+	if (get_user(argsz, &arg->argsz))
 		return -EFAULT;
-	if (bind.argsz < minsz || bind.flags & ~VFIO_DEVICE_BIND_FLAG_TOKEN)
+	if (argsz < minsz)
+		return -EINVAL;
+	rc = copy_struct_from_user(&bind, sizeof(bind), arg, argsz);
+	if (rc)
+		return rc;
+	if (bind.iommufd < 0 || bind.flags & ~VFIO_DEVICE_BIND_FLAG_TOKEN)
 		return -EINVAL;
 	/*
 	 * Emulated devices are neither SR-IOV PFs nor VFs: like vfio-pci for
@@ -230,7 +221,7 @@ out_unlock:
 	return rc;
 }
 
-static int emu_plat_cdev_attach(struct emu_plat_cdev *cdev, struct file *file,
+static int emu_plat_cdev_attach(struct emu_plat_cdev *cdev,
 				struct vfio_device_attach_iommufd_pt __user *arg)
 {
 	const u32 minsz = offsetofend(struct vfio_device_attach_iommufd_pt,
@@ -245,13 +236,15 @@ static int emu_plat_cdev_attach(struct emu_plat_cdev *cdev, struct file *file,
 	if (attach.argsz < minsz || attach.flags & ~VFIO_DEVICE_ATTACH_PASID)
 		return -EINVAL;
 	has_pasid = attach.flags & VFIO_DEVICE_ATTACH_PASID;
-	rc = emu_plat_cdev_get_pasid(attach.argsz, has_pasid, &arg->pasid,
+	rc = emu_plat_cdev_get_pasid(cdev, attach.argsz, has_pasid,
+				     &arg->pasid,
 				     offsetofend(typeof(attach), pasid), &pasid);
-	if (!rc)
-		rc = emu_plat_cdev_lock_bound(cdev, file, has_pasid, pasid);
 	if (rc)
 		return rc;
+	if (has_pasid && !emu_plat_cdev_pasid_valid(cdev, pasid))
+		return -EINVAL;
 
+	mutex_lock(&cdev->bind_lock);
 	/* As VFIO does, attaching an attached device (PASID) replaces */
 	replace = xa_load(&cdev->pasids, pasid);
 	if (replace) {
@@ -275,7 +268,7 @@ out_unlock:
 	return rc;
 }
 
-static int emu_plat_cdev_detach(struct emu_plat_cdev *cdev, struct file *file,
+static int emu_plat_cdev_detach(struct emu_plat_cdev *cdev,
 				struct vfio_device_detach_iommufd_pt __user *arg)
 {
 	const u32 minsz = offsetofend(struct vfio_device_detach_iommufd_pt,
@@ -290,14 +283,20 @@ static int emu_plat_cdev_detach(struct emu_plat_cdev *cdev, struct file *file,
 	if (detach.argsz < minsz || detach.flags & ~VFIO_DEVICE_DETACH_PASID)
 		return -EINVAL;
 	has_pasid = detach.flags & VFIO_DEVICE_DETACH_PASID;
-	rc = emu_plat_cdev_get_pasid(detach.argsz, has_pasid, &arg->pasid,
+	rc = emu_plat_cdev_get_pasid(cdev, detach.argsz, has_pasid,
+				     &arg->pasid,
 				     offsetofend(typeof(detach), pasid), &pasid);
-	if (!rc)
-		rc = emu_plat_cdev_lock_bound(cdev, file, has_pasid, pasid);
 	if (rc)
 		return rc;
+	/*
+	 * Detaching what is not attached is not an error, as in VFIO, also
+	 * for a PASID the device cannot issue (PASID 0 names nothing here,
+	 * it must not reach the RID's slot)
+	 */
+	if (has_pasid && !emu_plat_cdev_pasid_valid(cdev, pasid))
+		return 0;
 
-	/* Detaching what is not attached is not an error */
+	mutex_lock(&cdev->bind_lock);
 	if (xa_erase(&cdev->pasids, pasid))
 		iommufd_device_detach(cdev->idev, pasid);
 	mutex_unlock(&cdev->bind_lock);
@@ -361,7 +360,8 @@ static int emu_plat_cdev_dma(struct emu_plat_cdev *cdev, struct file *file,
 		rc = -EINVAL;
 	} else if (cmd.flags & IOMMUFD_EMU_DMA_PASID) {
 		pasid = cmd.pasid;
-		rc = emu_plat_cdev_check_pasid(cdev, pasid, -EINVAL);
+		if (!emu_plat_cdev_pasid_valid(cdev, pasid))
+			rc = -EINVAL;
 	} else if (cmd.pasid) {
 		rc = -EINVAL;
 	}
@@ -418,15 +418,25 @@ static long emu_plat_cdev_ioctl(struct file *file, unsigned int cmd,
 		rc = -ENODEV;
 		goto out_unlock;
 	}
-	switch (cmd) {
-	case VFIO_DEVICE_BIND_IOMMUFD:
+	if (cmd == VFIO_DEVICE_BIND_IOMMUFD) {
 		rc = emu_plat_cdev_bind(cdev, file, uarg);
-		break;
+		goto out_unlock;
+	}
+	/*
+	 * As VFIO, an fd that is not bound refuses every other ioctl before
+	 * looking at it. Only the revoke (excluded by the rwsem) or closing
+	 * this fd can unbind it, so the answer holds for the whole ioctl.
+	 */
+	if (!emu_plat_cdev_is_owner(cdev, file)) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	switch (cmd) {
 	case VFIO_DEVICE_ATTACH_IOMMUFD_PT:
-		rc = emu_plat_cdev_attach(cdev, file, uarg);
+		rc = emu_plat_cdev_attach(cdev, uarg);
 		break;
 	case VFIO_DEVICE_DETACH_IOMMUFD_PT:
-		rc = emu_plat_cdev_detach(cdev, file, uarg);
+		rc = emu_plat_cdev_detach(cdev, uarg);
 		break;
 	default:
 		rc = -ENOTTY;

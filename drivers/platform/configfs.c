@@ -705,11 +705,12 @@ static bool emu_plat_sub_pasid_used(struct emu_plat_dev *parent, u32 pasid)
 
 /*
  * The checks of a device with a parent (a sub-device, see the top of this
- * file), and the PASID it gets there in *@pasid; with @dev's own checks
- * done by emu_plat_dev_enable() against the parent's instance.
+ * file); with @dev's own checks done by emu_plat_dev_enable() against the
+ * parent's instance. The IOMMU core picks an automatic PASID: only it
+ * knows which ones the parent's user has attached.
  */
 static int emu_plat_sub_check(struct emu_plat_dev *dev,
-			      struct emu_plat_dev **parentp, u32 *pasid)
+			      struct emu_plat_dev **parentp)
 {
 	struct emu_plat_dev *parent = emu_plat_find_dev(dev->parent);
 
@@ -736,22 +737,10 @@ static int emu_plat_sub_check(struct emu_plat_dev *dev,
 		return DEV_REFUSE(dev, -EINVAL,
 				  "enable: pasid %u beyond the %u bits of '%s'",
 				  dev->pasid, parent->pasid_bits, dev->parent);
-	if (dev->pasid) {
-		if (emu_plat_sub_pasid_used(parent, dev->pasid))
-			return DEV_REFUSE(dev, -EEXIST,
-					  "enable: pasid %u of '%s' is another sub-device's",
-					  dev->pasid, dev->parent);
-		*pasid = dev->pasid;
-	} else {
-		for (*pasid = 1; *pasid < BIT(parent->pasid_bits); (*pasid)++) {
-			if (!emu_plat_sub_pasid_used(parent, *pasid))
-				break;
-		}
-		if (*pasid >= BIT(parent->pasid_bits))
-			return DEV_REFUSE(dev, -ENOSPC,
-					  "enable: no PASID of '%s' left",
-					  dev->parent);
-	}
+	if (dev->pasid && emu_plat_sub_pasid_used(parent, dev->pasid))
+		return DEV_REFUSE(dev, -EEXIST,
+				  "enable: pasid %u of '%s' is another sub-device's",
+				  dev->pasid, dev->parent);
 	*parentp = parent;
 	return 0;
 }
@@ -762,11 +751,10 @@ static int emu_plat_dev_enable(struct emu_plat_dev *dev)
 	struct emu_plat_iommu *iommu;
 	const char *iommu_name;
 	const char *reason;
-	u32 pasid = 0;
 	int rc;
 
 	if (dev->parent[0]) {
-		rc = emu_plat_sub_check(dev, &parent, &pasid);
+		rc = emu_plat_sub_check(dev, &parent);
 		if (rc)
 			return rc;
 		iommu = parent->iommu;
@@ -830,8 +818,13 @@ checked:
 	dev->edev.id = parent ? parent->id : dev->id;
 	dev->edev.pasid_bits = dev->pasid_bits;
 	dev->edev.parent = parent ? &parent->edev : NULL;
-	dev->edev.parent_pasid = pasid;
+	dev->edev.parent_pasid = parent ? dev->pasid : 0;
 	rc = emu_dev_add(&dev->edev, dev->group);
+	if (rc == -ENOSPC) {
+		rc = DEV_REFUSE(dev, rc, "enable: no PASID of '%s' left",
+				dev->parent);
+		goto err_undepend_parent;
+	}
 	if (rc) {
 		rc = DEV_REFUSE(dev, rc,
 				"enable: cannot join group %u of iommu '%s' (%pe)",

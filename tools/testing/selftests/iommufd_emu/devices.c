@@ -261,10 +261,14 @@ TEST_F(devices, node_per_enabled_device)
 	EXPECT_NE(0, stat(path, &st));
 }
 
+/* As in VFIO, an unbound fd refuses them before looking at them */
 TEST_F(devices, unknown_ioctl)
 {
 	int arg = 0;
 
+	EXPECT_ERR(EINVAL, emu_ioctl(self->a, _IO(';', 100 + 21), &arg));
+	EXPECT_ERR(EINVAL, emu_ioctl(self->a, IOMMU_IOAS_ALLOC, &arg));
+	ASSERT_OK(emu_dev_bind(self->a, self->fd, NULL));
 	EXPECT_ERR(ENOTTY, emu_ioctl(self->a, _IO(';', 100 + 21), &arg));
 	EXPECT_ERR(ENOTTY, emu_ioctl(self->a, IOMMU_IOAS_ALLOC, &arg));
 }
@@ -302,6 +306,10 @@ TEST_F(devices, bind_errors)
 		.argsz = sizeof(cmd),
 		.iommufd = self->fd,
 	};
+	struct {
+		struct vfio_device_bind_iommufd bind;
+		__u64 extra;
+	} big = { .bind = cmd };
 	int null_fd;
 
 	cmd.argsz = offsetof(struct vfio_device_bind_iommufd, out_devid) + 3;
@@ -317,9 +325,18 @@ TEST_F(devices, bind_errors)
 	EXPECT_ERR(EINVAL, emu_ioctl(self->a, VFIO_DEVICE_BIND_IOMMUFD, &cmd));
 	cmd.flags = 0;
 
+	/* Bytes past the known struct must be zero, as VFIO reads them */
+	big.bind.argsz = sizeof(big);
+	big.extra = 1;
+	EXPECT_ERR(E2BIG, emu_ioctl(self->a, VFIO_DEVICE_BIND_IOMMUFD, &big));
+	/* A negative fd number is a bad argument, before it is looked up */
+	big.extra = 0;
+	big.bind.iommufd = -1;
+	EXPECT_ERR(EINVAL, emu_ioctl(self->a, VFIO_DEVICE_BIND_IOMMUFD, &big));
+
 	/* The minimal size is enough */
 	cmd.argsz = BIND_MIN;
-	cmd.iommufd = -1;
+	cmd.iommufd = INT32_MAX;
 	EXPECT_ERR(EBADF, emu_ioctl(self->a, VFIO_DEVICE_BIND_IOMMUFD, &cmd));
 	null_fd = open("/dev/null", O_RDWR);
 	ASSERT_LE(0, null_fd);
@@ -376,6 +393,13 @@ TEST_F(devices, unbound)
 	EXPECT_ERR(EINVAL, dev_attach(self->a, &pt_id));
 	EXPECT_ERR(EINVAL, dev_detach(self->a));
 	EXPECT_ERR(EINVAL, dma_read(self->a, IOVA, &byte, 1));
+	/* Before its argument is even read, as VFIO checks */
+	EXPECT_ERR(EINVAL, emu_ioctl(self->a, VFIO_DEVICE_ATTACH_IOMMUFD_PT,
+				     NULL));
+	EXPECT_ERR(EINVAL, emu_ioctl(self->a, VFIO_DEVICE_DETACH_IOMMUFD_PT,
+				     NULL));
+	EXPECT_ERR(EINVAL, emu_dev_attach(self->c, VFIO_DEVICE_ATTACH_PASID,
+					  1, &pt_id));
 
 	/* Another fd of a bound device is not bound */
 	ASSERT_OK(emu_dev_bind(self->b, self->fd, NULL));
@@ -412,12 +436,18 @@ TEST_F(devices, attach_errors)
 	EXPECT_ERR(EINVAL, emu_ioctl(self->a, VFIO_DEVICE_ATTACH_IOMMUFD_PT,
 				     &cmd));
 
-	/* PASIDs the device cannot issue: none at all, 0, beyond 8 bits */
+	/*
+	 * PASIDs the device cannot issue: none at all (EOPNOTSUPP, as VFIO
+	 * answers before it checks that argsz covers the PASID), 0, beyond
+	 * 8 bits
+	 */
 	pt_id = self->ioas;
 	ASSERT_OK(emu_dev_bind(self->c, self->fd, NULL));
 	EXPECT_ERR(EOPNOTSUPP, emu_dev_attach(self->c,
 					      VFIO_DEVICE_ATTACH_PASID, 1,
 					      &pt_id));
+	EXPECT_ERR(EOPNOTSUPP, emu_ioctl(self->c,
+					 VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd));
 	EXPECT_ERR(EINVAL, emu_dev_attach(self->a, VFIO_DEVICE_ATTACH_PASID,
 					  0, &pt_id));
 	EXPECT_ERR(EINVAL, emu_dev_attach(self->a, VFIO_DEVICE_ATTACH_PASID,
@@ -437,6 +467,7 @@ TEST_F(devices, detach_errors)
 	struct vfio_device_detach_iommufd_pt cmd = {
 		.argsz = DETACH_MIN,
 	};
+	__u32 pt_id;
 
 	ASSERT_OK(emu_dev_bind(self->a, self->fd, NULL));
 	ASSERT_OK(emu_dev_bind(self->c, self->fd, NULL));
@@ -457,10 +488,23 @@ TEST_F(devices, detach_errors)
 				     &cmd));
 	cmd.argsz = sizeof(cmd);
 	EXPECT_OK(emu_ioctl(self->a, VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd));
+	/* No PASIDs: refused before argsz is checked for the PASID */
 	EXPECT_ERR(EOPNOTSUPP, emu_dev_detach(self->c,
 					      VFIO_DEVICE_DETACH_PASID, 3));
-	EXPECT_ERR(EINVAL, emu_dev_detach(self->a, VFIO_DEVICE_DETACH_PASID,
-					  256));
+	cmd.argsz = DETACH_MIN;
+	EXPECT_ERR(EOPNOTSUPP, emu_ioctl(self->c, VFIO_DEVICE_DETACH_IOMMUFD_PT,
+					 &cmd));
+	/*
+	 * As VFIO, a PASID that is not attached is detached quietly, also
+	 * one the device cannot issue; PASID 0 leaves the RID attached
+	 */
+	pt_id = self->ioas;
+	ASSERT_OK(dev_attach(self->a, &pt_id));
+	EXPECT_OK(emu_dev_detach(self->a, VFIO_DEVICE_DETACH_PASID, 256));
+	EXPECT_OK(emu_dev_detach(self->a, VFIO_DEVICE_DETACH_PASID, 0));
+	EXPECT_ERR(EBUSY, emu_destroy(self->fd, self->ioas));
+	EXPECT_OK(dev_detach(self->a));
+	EXPECT_OK(emu_destroy(self->fd, self->ioas));
 	EXPECT_OK(dev_detach(self->c));
 }
 

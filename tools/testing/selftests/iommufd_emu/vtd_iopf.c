@@ -5,7 +5,8 @@
  * a fault queue. IOMMUFD_EMU_DMA waits while the request sits in the
  * queue; the "VMM" thread reads it from the fault fd, lets the guest fix
  * its table and answers. SUCCESS retries the page, INVALID fails the DMA
- * with EIO, and a signal interrupts the wait (EINTR).
+ * with EIO, and a signal interrupts the wait (EINTR). Holes in a row of
+ * one transfer come as one page request group, answered once.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -300,30 +301,178 @@ TEST_F(vtd_iopf, bad_response)
 	EXPECT_EQ(0x40 + FIRST_HOLE, HOST(FIRST_HOLE, 0));
 }
 
-/* Two holes in one transfer: two requests, one after the other */
-TEST_F(vtd_iopf, two_holes)
+/*
+ * Read one whole page request group into @recs (room for @max records);
+ * the number of records, or -errno (-ETIMEDOUT after @ms)
+ */
+static int fault_wait_group(int fault_fd, struct iommu_hwpt_pgfault *recs,
+			    unsigned int max, int ms)
 {
-	struct iommu_hwpt_pgfault rec;
-	struct dma_job job;
-	static char buf[2 * PAGE_SIZE];
+	struct pollfd pfd = { .fd = fault_fd, .events = POLLIN };
+	ssize_t got;
 
-	ASSERT_OK(vtd_dev_attach(self->dfd, 0, self->iopf));
-	ASSERT_OK(dma_job_start(&job, self->dfd, 0, 0, IOVA(FIRST_HOLE),
-				buf, sizeof(buf)));
-	ASSERT_OK(vtd_fault_wait(self->fault_fd, &rec, WAIT_MS));
-	expect_request(&rec, FIRST_HOLE, IOMMU_PGFAULT_PERM_READ, 0);
-	guest_fix(FIRST_HOLE, FS_LEAF_RO);
-	ASSERT_OK(mock_respond(self->fault_fd, rec.cookie,
-			       IOMMUFD_PAGE_RESP_SUCCESS));
-	ASSERT_OK(vtd_fault_wait(self->fault_fd, &rec, WAIT_MS));
-	expect_request(&rec, FIRST_HOLE + 1, IOMMU_PGFAULT_PERM_READ, 0);
-	EXPECT_TRUE(dma_job_waiting(&job));
-	guest_fix(FIRST_HOLE + 1, FS_LEAF_RO);
-	ASSERT_OK(mock_respond(self->fault_fd, rec.cookie,
+	if (poll(&pfd, 1, ms) != 1)
+		return -ETIMEDOUT;
+	got = read(fault_fd, recs, max * sizeof(*recs));
+	if (got < 0)
+		return -errno;
+	if (got % sizeof(*recs))
+		return -EPROTO;
+	return got / sizeof(*recs);
+}
+
+/*
+ * Check that @_n records in @_recs are one group asking for pages
+ * @_first and on with @_perm, the RID's: one grpid and one cookie, only
+ * the last one closing the group
+ */
+#define expect_group(_recs, _n, _first, _perm) do {			\
+	const struct iommu_hwpt_pgfault *__recs = (_recs);		\
+	unsigned int __i, __n = (_n);					\
+									\
+	for (__i = 0; __i < __n; __i++) {				\
+		const struct iommu_hwpt_pgfault *__r = &__recs[__i];	\
+									\
+		EXPECT_EQ(self->dev_id, __r->dev_id);			\
+		EXPECT_EQ(IOVA((_first) + __i), __r->addr);		\
+		EXPECT_EQ((__u32)(_perm), __r->perm);			\
+		EXPECT_EQ(0, __r->pasid);				\
+		EXPECT_EQ(__recs[0].grpid, __r->grpid);			\
+		EXPECT_EQ(__recs[0].cookie, __r->cookie);		\
+		EXPECT_EQ(__i + 1 == __n ?				\
+			  IOMMU_PGFAULT_FLAGS_LAST_PAGE : 0, __r->flags); \
+	}								\
+} while (0)
+
+/* The holes of the fixture: pages FIRST_HOLE to NPAGES - 1 */
+#define NHOLES		(NPAGES - FIRST_HOLE)
+
+/*
+ * Start a read from 100 bytes before the first hole to 100 bytes into the
+ * last one, into @_buf: it faults on every hole, which the device asks
+ * for in one group, read into @_recs
+ */
+#define start_group_read(_job, _recs, _buf) do {			\
+	struct iommu_hwpt_pgfault *__grp = (_recs);			\
+	struct dma_job *__job = (_job);					\
+									\
+	ASSERT_OK(vtd_dev_attach(self->dfd, 0, self->iopf));		\
+	ASSERT_OK(dma_job_start(__job, self->dfd, 0, 0,			\
+				IOVA(FIRST_HOLE) - 100, _buf,		\
+				(NHOLES - 1) * PAGE_SIZE + 200));	\
+	ASSERT_EQ(NHOLES, fault_wait_group(self->fault_fd, __grp,	\
+					   2 * NHOLES, WAIT_MS));	\
+	expect_group(__grp, NHOLES, FIRST_HOLE, IOMMU_PGFAULT_PERM_READ); \
+	EXPECT_TRUE(dma_job_waiting(__job));				\
+} while (0)
+
+/* Several holes in one transfer: one group, one answer, one retry */
+TEST_F(vtd_iopf, group_success)
+{
+	static char buf[(NHOLES - 1) * PAGE_SIZE + 200];
+	struct iommu_hwpt_pgfault recs[2 * NHOLES];
+	struct dma_job job;
+	unsigned int i;
+
+	start_group_read(&job, recs, buf);
+	for (i = FIRST_HOLE; i < NPAGES; i++)
+		guest_fix(i, FS_LEAF_RO);
+	ASSERT_OK(mock_respond(self->fault_fd, recs[0].cookie,
 			       IOMMUFD_PAGE_RESP_SUCCESS));
 	ASSERT_OK(dma_job_finish(&job));
-	EXPECT_EQ(0x40 + FIRST_HOLE, buf[0]);
-	EXPECT_EQ(0x41 + FIRST_HOLE, buf[PAGE_SIZE]);
+	EXPECT_EQ(0x40 + FIRST_HOLE - 1, buf[0]);
+	for (i = 0; i < NHOLES; i++)
+		EXPECT_EQ(0x40 + FIRST_HOLE + i, buf[100 + i * PAGE_SIZE]);
+	/* The group was answered whole: nothing else comes */
+	EXPECT_ERR(ETIMEDOUT, vtd_fault_wait(self->fault_fd, recs, 200));
+}
+
+/*
+ * A group only goes out whole: a buffer without room for all of it gets
+ * nothing. An INVALID answer fails the DMA.
+ */
+TEST_F(vtd_iopf, group_invalid)
+{
+	static char buf[(NHOLES - 1) * PAGE_SIZE + 200];
+	struct iommu_hwpt_pgfault recs[2 * NHOLES];
+	struct dma_job job;
+
+	ASSERT_OK(vtd_dev_attach(self->dfd, 0, self->iopf));
+	ASSERT_OK(dma_job_start(&job, self->dfd, 0, 0, IOVA(FIRST_HOLE) - 100,
+				buf, sizeof(buf)));
+	EXPECT_ERR(EINVAL, vtd_fault_wait(self->fault_fd, recs, WAIT_MS));
+	ASSERT_EQ(NHOLES, fault_wait_group(self->fault_fd, recs,
+					   2 * NHOLES, WAIT_MS));
+	expect_group(recs, NHOLES, FIRST_HOLE, IOMMU_PGFAULT_PERM_READ);
+	ASSERT_OK(mock_respond(self->fault_fd, recs[0].cookie,
+			       IOMMUFD_PAGE_RESP_INVALID));
+	EXPECT_ERR(EIO, dma_job_finish(&job));
+	EXPECT_ERR(ETIMEDOUT, vtd_fault_wait(self->fault_fd, recs, 0));
+}
+
+/*
+ * SUCCESS with one page of the group left unfixed: the retry faults on a
+ * page the group asked for, which is final (EIO, no other request); the
+ * pages before it were written
+ */
+TEST_F(vtd_iopf, group_success_partly_fixed)
+{
+	static char buf[NHOLES * PAGE_SIZE];
+	struct iommu_hwpt_pgfault recs[2 * NHOLES];
+	struct dma_job job;
+
+	memset(buf, 0x5a, sizeof(buf));
+	ASSERT_OK(vtd_dev_attach(self->dfd, 0, self->iopf));
+	ASSERT_OK(dma_job_start(&job, self->dfd, IOMMUFD_EMU_DMA_WRITE, 0,
+				IOVA(FIRST_HOLE), buf, sizeof(buf)));
+	ASSERT_EQ(NHOLES, fault_wait_group(self->fault_fd, recs,
+					   2 * NHOLES, WAIT_MS));
+	expect_group(recs, NHOLES, FIRST_HOLE, IOMMU_PGFAULT_PERM_WRITE);
+	guest_fix(FIRST_HOLE, FS_LEAF_RW);
+	guest_fix(FIRST_HOLE + 1, FS_LEAF_RW);
+	guest_fix(FIRST_HOLE + 3, FS_LEAF_RW);
+	ASSERT_OK(mock_respond(self->fault_fd, recs[0].cookie,
+			       IOMMUFD_PAGE_RESP_SUCCESS));
+	EXPECT_ERR(EIO, dma_job_finish(&job));
+	EXPECT_EQ(0x5a, HOST(FIRST_HOLE, 0));
+	EXPECT_EQ(0x5a, HOST(FIRST_HOLE + 1, PAGE_SIZE - 1));
+	EXPECT_EQ(0x40 + FIRST_HOLE + 3, HOST(FIRST_HOLE + 3, 0));
+	EXPECT_ERR(ETIMEDOUT, vtd_fault_wait(self->fault_fd, recs, 200));
+}
+
+/*
+ * Closing the fault fd leaves a group read but unanswered waiting, as
+ * upstream does; detaching answers it, and the queue goes with its HWPT
+ */
+TEST_F(vtd_iopf, group_fault_fd_closed)
+{
+	static char buf[(NHOLES - 1) * PAGE_SIZE + 200];
+	struct iommu_hwpt_pgfault recs[2 * NHOLES];
+	struct dma_job job;
+
+	start_group_read(&job, recs, buf);
+	close(self->fault_fd);
+	self->fault_fd = -1;
+	EXPECT_TRUE(dma_job_waiting(&job));
+	ASSERT_OK(vtd_dev_detach(self->dfd, 0));
+	EXPECT_ERR(EIO, dma_job_finish(&job));
+	EXPECT_OK(emu_destroy(self->fd, self->iopf));
+	EXPECT_OK(emu_destroy(self->fd, self->fault_id));
+}
+
+/* Unplugging the device while its DMA waits for a group */
+TEST_F(vtd_iopf, group_unplugged)
+{
+	static char buf[(NHOLES - 1) * PAGE_SIZE + 200];
+	struct iommu_hwpt_pgfault recs[2 * NHOLES];
+	struct dma_job job;
+
+	start_group_read(&job, recs, buf);
+	ASSERT_OK(vtd_cfs_set("devices", DEV, "enable", "0"));
+	expect_dma_dropped(&job);
+	EXPECT_ERR(EINVAL, mock_respond(self->fault_fd, recs[0].cookie,
+					IOMMUFD_PAGE_RESP_SUCCESS));
+	EXPECT_OK(emu_destroy(self->fd, self->iopf));
 }
 
 /* A write to a read-only page is a permission fault: a request as well */

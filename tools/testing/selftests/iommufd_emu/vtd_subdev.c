@@ -12,6 +12,8 @@
  * vtd_pasid.c: a first-stage HWPT maps IOVA(n) to data page n, second
  * stage HWPTs map guest memory at GPA = IOVA.
  */
+#include <pthread.h>
+
 #include "vtd_guest.h"
 
 #define INST		"vtds_iommu"
@@ -162,6 +164,44 @@ TEST_F(vtd_subdev, pasid_assignment)
 	EXPECT_TRUE(topology_has("vtds_s5", want, "pasid=3"));
 }
 
+/*
+ * The automatic PASID skips the ones the parent's own user has attached,
+ * not only those of other sub-devices; and the parent's user cannot
+ * attach a PASID once a sub-device took it
+ */
+TEST_F(vtd_subdev, pasid_assignment_skips_attached)
+{
+	__u32 id_p3;
+	int p3;
+
+	ASSERT_OK(vtd_dev_attach(self->p1, 0, self->h.parent));
+	ASSERT_OK(vtd_dev_attach(self->p1, 2, self->h.ss));
+	ASSERT_OK(vtd_make_subdev("vtds_s3", P1, 0, 0));
+	EXPECT_EQ(3, pasid_of("vtds_s3"));
+	EXPECT_EQ(ROUTE_SS, route(self->p1, 2));
+
+	/* Detached, PASID 2 is the lowest free one again */
+	ASSERT_OK(vtd_dev_detach(self->p1, 2));
+	ASSERT_OK(vtd_make_subdev("vtds_s4", P1, 0, 0));
+	EXPECT_EQ(2, pasid_of("vtds_s4"));
+	EXPECT_ERR(EBUSY, vtd_dev_attach(self->p1, 2, self->h.ss));
+	EXPECT_ERR(EBUSY, vtd_dev_attach(self->p1, 3, self->h.ss));
+	EXPECT_EQ(ROUTE_NONE, route(self->p1, 2));
+
+	/* A 1-bit parent whose only PASID its user attached has none left */
+	ASSERT_OK(vtd_make_dev("vtds_p3", INST, 0x31, 0, 1));
+	p3 = vtd_dev_open_bind("vtds_p3", self->fd, &id_p3);
+	ASSERT_LE(0, p3);
+	ASSERT_OK(vtd_dev_attach(p3, 0, self->h.parent));
+	ASSERT_OK(vtd_dev_attach(p3, 1, self->h.ss));
+	EXPECT_ERR(ENOSPC, vtd_make_subdev("vtds_s5", "vtds_p3", 0, 0));
+	ASSERT_OK(vtd_dev_detach(p3, 1));
+	ASSERT_OK(vtd_cfs_set("devices", "vtds_s5", "enable", "1"));
+	EXPECT_EQ(1, pasid_of("vtds_s5"));
+	ASSERT_OK(vtd_cfs_rmdir("devices", "vtds_s5"));
+	close(p3);
+}
+
 /* One group, two parents: each member goes through its own parent */
 TEST_F(vtd_subdev, group_of_two_parents)
 {
@@ -222,12 +262,17 @@ TEST_F(vtd_subdev, any_hwpt)
 	EXPECT_EQ(ROUTE_SS, route(self->s1, 0));
 }
 
-/* A sub-device is a whole device to its user: no PASIDs of its own */
+/*
+ * A sub-device is a whole device to its user: no PASIDs of its own, so
+ * the PASID flags are refused as VFIO refuses them for a device without
+ * PASID ops (EOPNOTSUPP); its DMA cannot carry one (EINVAL)
+ */
 TEST_F(vtd_subdev, no_pasid_flags)
 {
 	ASSERT_OK(vtd_dev_attach(self->s1, 0, self->h.ss));
-	EXPECT_ERR(EINVAL, vtd_dev_attach(self->s1, 1, self->h.ss));
-	EXPECT_ERR(EINVAL, vtd_dev_attach(self->s1, 2, self->h.ss));
+	EXPECT_ERR(EOPNOTSUPP, vtd_dev_attach(self->s1, 1, self->h.ss));
+	EXPECT_ERR(EOPNOTSUPP, vtd_dev_attach(self->s1, 2, self->h.ss));
+	EXPECT_ERR(EOPNOTSUPP, vtd_dev_detach(self->s1, 1));
 	EXPECT_ERR(EINVAL, vtd_dma_peek(self->s1, 1, self->data));
 	EXPECT_ERR(EINVAL, vtd_dma_peek(self->s1, 2, self->data));
 	EXPECT_EQ(ROUTE_SS, route(self->s1, 0));
@@ -310,6 +355,74 @@ TEST_F(vtd_subdev, unplug_attached)
 	EXPECT_EQ(ROUTE_NONE, route(self->p2, 1));
 	/* Nothing holds the HWPT any more */
 	EXPECT_OK(emu_destroy(self->fd, self->h.ss));
+}
+
+/* The parent's DMA on a PASID, run by a thread until told to stop */
+struct parent_dma {
+	pthread_t thread;
+	int dfd;
+	__u32 pasid;
+	__u64 iova;
+	bool stop;
+	unsigned int ok, eio;
+	int bad;	/* any other result */
+};
+
+static void *parent_dma_fn(void *arg)
+{
+	static char buf[NPAGES * PAGE_SIZE];
+	struct parent_dma *d = arg;
+
+	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
+		int rc = vtd_dma_full(d->dfd, IOMMUFD_EMU_DMA_PASID, d->pasid,
+				      d->iova, buf, sizeof(buf));
+
+		if (!rc)
+			d->ok++;
+		else if (rc == -EIO)
+			d->eio++;
+		else
+			d->bad = rc;
+	}
+	return NULL;
+}
+
+/*
+ * The parent's transfers on a sub-device's PASID resolve the route once
+ * per run of pages: unplugging the sub-device meanwhile must wait for the
+ * run (the debug kernel checks the lifetimes), and every transfer ends in
+ * success or EIO
+ */
+TEST_F(vtd_subdev, parent_dma_while_sub_unplugged)
+{
+	struct parent_dma d = {
+		.dfd = self->p1, .pasid = 2, .iova = IOVA(0),
+	};
+	unsigned int i;
+
+	ASSERT_OK(vtd_cfs_make("devices", "vtds_s3",
+			       (const char * const[]){ "parent", P1, "pasid",
+						       "2", NULL }, false));
+	ASSERT_EQ(0, pthread_create(&d.thread, NULL, parent_dma_fn, &d));
+	for (i = 0; i < 20; i++) {
+		__u32 id;
+		int s3;
+
+		ASSERT_OK(vtd_cfs_set("devices", "vtds_s3", "enable", "1"));
+		s3 = vtd_dev_open_bind("vtds_s3", self->fd, &id);
+		ASSERT_LE(0, s3);
+		ASSERT_OK(vtd_dev_attach(s3, 0, self->h.fs));
+		usleep(5000);
+		ASSERT_OK(vtd_cfs_set("devices", "vtds_s3", "enable", "0"));
+		close(s3);
+	}
+	__atomic_store_n(&d.stop, true, __ATOMIC_RELEASE);
+	pthread_join(d.thread, NULL);
+	TH_LOG("%u transfers went through, %u faulted", d.ok, d.eio);
+	EXPECT_EQ(0, d.bad);
+	EXPECT_NE(0, d.ok + d.eio);
+	/* Without the sub-device the PASID is the parent's, unattached */
+	EXPECT_EQ(ROUTE_NONE, route(self->p1, 2));
 }
 
 /* Every refusal of the sub-device attributes at enable */
