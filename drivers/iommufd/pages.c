@@ -373,10 +373,8 @@ static long pin_user_batch(struct iopt_pages *pages, unsigned long index,
 	if (pages->writable)
 		flags |= FOLL_WRITE;
 
-	if (current->mm == pages->source_mm) {
-		npages = compat_ro_longterm_pin_flags(addr, npages, &flags);
+	if (current->mm == pages->source_mm && !compat_pin_checks_vma(flags))
 		return pin_user_pages_fast(addr, npages, flags, out);
-	}
 
 	/* The mapping process may have exited: its memory is gone */
 	if (!mmget_not_zero(pages->source_mm))

@@ -160,11 +160,25 @@ static inline void compat_file_page_unpin(struct page *page, bool dirty)
  * would COW it away and the device would go on reading stale data. Linux
  * 6.2 on breaks COW at pin time; older GUP only does that for anonymous
  * pages. There, pin such a range for write with FOLL_FORCE (PROT_READ
- * mappings too), which breaks COW the same way. Returns how many of the
- * @npages pages from @addr the adjusted *@gup_flags cover.
+ * mappings too), which breaks COW the same way.
  *
- * Called with @mm's mmap_lock held, so that a remote pin looks at the VMA
- * under the same lock it pins with.
+ * compat_pin_checks_vma() says whether a pin with @gup_flags needs that:
+ * such a pin looks at the VMA and pins under one hold of mmap_lock, so
+ * that the VMA it looked at is the one it pins from.
+ */
+static inline bool compat_pin_checks_vma(unsigned int gup_flags)
+{
+#ifdef HAVE_GUP_UNSHARE_ANON_ONLY
+	return !(gup_flags & FOLL_WRITE);
+#else
+	return false;
+#endif
+}
+
+/*
+ * Adjusts *@gup_flags for the VMA at @addr and returns how many of the
+ * @npages pages from @addr they cover: never past that VMA, so that the
+ * next batch starts at the next VMA and gets its own look.
  */
 static inline unsigned long
 compat_ro_longterm_pin_flags_locked(struct mm_struct *mm, unsigned long addr,
@@ -179,30 +193,11 @@ compat_ro_longterm_pin_flags_locked(struct mm_struct *mm, unsigned long addr,
 	if (*gup_flags & FOLL_WRITE)
 		return npages;
 	vma = vma_lookup(mm, addr);
-	if (vma && vma->vm_file && is_cow_mapping(vma->vm_flags)) {
+	if (!vma)
+		return npages;	/* GUP fails on the hole */
+	if (vma->vm_file && is_cow_mapping(vma->vm_flags))
 		*gup_flags |= FOLL_WRITE | FOLL_FORCE;
-		npages = min(npages, (vma->vm_end - addr) >> PAGE_SHIFT);
-	}
-#endif
-	return npages;
-}
-
-/*
- * The same for the calling process's own memory, ahead of
- * pin_user_pages_fast(), which takes mmap_lock itself only when it must.
- * Takes the lock only where there is something to look at.
- */
-static inline unsigned long
-compat_ro_longterm_pin_flags(unsigned long addr, unsigned long npages,
-			     unsigned int *gup_flags)
-{
-#ifdef HAVE_GUP_UNSHARE_ANON_ONLY
-	if (*gup_flags & FOLL_WRITE)
-		return npages;
-	mmap_read_lock(current->mm);
-	npages = compat_ro_longterm_pin_flags_locked(current->mm, addr, npages,
-						     gup_flags);
-	mmap_read_unlock(current->mm);
+	npages = min(npages, (vma->vm_end - addr) >> PAGE_SHIFT);
 #endif
 	return npages;
 }

@@ -71,6 +71,42 @@ TEST_F(pinning, ro_private_file_mapping_stays_coherent)
 	ASSERT_EQ(0, munmap(buf, PAGE_SIZE));
 }
 
+/*
+ * The same when the private file page is not the first page of the range:
+ * one read-only map over an anonymous page and then the file page. Each
+ * VMA is looked at on its own, not only the one the range starts in.
+ */
+TEST_F(pinning, ro_private_file_page_after_anonymous_one)
+{
+	__u64 iova = 0;
+	__u32 hwpt_id;
+	char *buf;
+	int exe;
+
+	ASSERT_OK(mock_dev_add(self->fd, self->ioas_id, 0, NULL, &hwpt_id, NULL));
+	buf = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	memset(buf, 0xa5, PAGE_SIZE);
+	exe = open("/proc/self/exe", O_RDONLY);
+	ASSERT_LE(0, exe);
+	ASSERT_EQ(buf + PAGE_SIZE,
+		  mmap(buf + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_FIXED, exe, 0));
+	close(exe);
+
+	test_ioctl_ioas_map(self->ioas_id, IOMMU_IOAS_MAP_READABLE, buf,
+			    2 * PAGE_SIZE, &iova);
+	EXPECT_OK(emu_test_check_map(self->fd, hwpt_id, iova, 2 * PAGE_SIZE,
+				     buf));
+	memset(buf + PAGE_SIZE, 0x3c, PAGE_SIZE);
+	EXPECT_OK(emu_test_check_map(self->fd, hwpt_id, iova, 2 * PAGE_SIZE,
+				     buf));
+	test_ioctl_ioas_unmap(self->ioas_id, iova, 2 * PAGE_SIZE,
+			      2 * PAGE_SIZE);
+	ASSERT_EQ(0, munmap(buf, 2 * PAGE_SIZE));
+}
+
 /* memfd pages mapped with MAP_FILE carry one DMA pin each, none after */
 TEST_F(pinning, memfd_pages_get_dma_pins)
 {
