@@ -86,11 +86,6 @@ static struct emu_iotlb_entry *emu_iotlb_find(struct emu_iotlb *tlb, u32 tag,
 void emu_iotlb_destroy(struct emu_iotlb *tlb)
 {
 	kvfree(tlb->entries);
-	tlb->entries = NULL;
-	tlb->max = 0;
-	INIT_LIST_HEAD(&tlb->lru);
-	INIT_LIST_HEAD(&tlb->free);
-	hash_init(tlb->hash);
 }
 
 /**

@@ -374,7 +374,12 @@ void iommufd_object_tombstone(struct iommufd_ctx *ictx,
 			      struct iommufd_object *obj)
 {
 	xa_lock(&ictx->objects);
-	WARN_ON(xa_load(&ictx->objects, obj->id) != obj);
+	/* Never write over the slot of another object */
+	if (WARN_ON(xa_load(&ictx->objects, obj->id) != obj)) {
+		xa_unlock(&ictx->objects);
+		refcount_dec(&obj->users);
+		return;
+	}
 	refcount_dec(&obj->users);
 	iommufd_object_kernel_destroy(ictx, obj, true);
 }

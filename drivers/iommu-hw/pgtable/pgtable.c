@@ -499,8 +499,6 @@ static int emu_pt_dirty_lvl(const struct emu_pgtable *pt, u64 *table,
 				desc = old;
 			}
 			rc = record(ctx, iova & ~(span - 1), span);
-			if (rc < 0 && clear)
-				emu_pt_set_flag(ptep, dirty);
 			if (rc)
 				return rc;
 		}
@@ -518,9 +516,9 @@ static int emu_pt_dirty_lvl(const struct emu_pgtable *pt, u64 *table,
  * @clear: clear the dirty flag of every leaf reported (before @record is
  *	   called for it)
  * @record: called with each dirty leaf, whole (it may reach outside the
- *	    range); may sleep; a negative errno ends the walk, leaving that
- *	    leaf dirty; a positive value ends it too, the leaf counting as
- *	    reported
+ *	    range); may sleep; a non-zero value ends the walk, the leaf
+ *	    counting as reported (emu_pgtable_mark_dirty() gives its flag
+ *	    back)
  * @ctx: for @record
  *
  * Walks with EMU_PT_WALK_SET_AD set the flag. The caller serialises this

@@ -143,7 +143,7 @@ static int smmuv3_fetch_cd(struct smmuv3_xlate *x, const u64 *ste, u32 ssid,
 		base = l1 & CD_L1_L2PTR;
 		ssid &= BIT(SMMUV3_CD_L2_BITS) - 1;
 	}
-	/* 64-byte aligned and 64 bytes long: always inside one page */
+	/* A CD slot is 64 bytes, 64-byte aligned: never across a page */
 	if (smmuv3_read_ipa(x, base + (u64)ssid * SMMUV3_CD_SIZE, cd,
 			    SMMUV3_CD_QWORDS))
 		return -EIO;
