@@ -777,7 +777,7 @@ static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
  * Translate the page of @iova through what @group has attached on @slot,
  * for a request of @wire_dev on @wire_pasid, and copy up to the end of
  * that page; *@chunk is set to the bytes copied. A NULL @buf only
- * translates, as a device asking its IOMMU ahead of the transfer would.
+ * translates, for the look-ahead of emu_dma_fault_run().
  */
 static int emu_dma_page(struct emu_group *group, u32 slot,
 			struct emu_dev *wire_dev, u32 wire_pasid, u64 iova,
@@ -836,11 +836,17 @@ static int emu_dma_run(struct emu_group *group, u32 slot,
  * left of the transfer, fault in a row in a way a page request may
  * resolve: those the device asks for in one group (at most
  * EMU_DMA_PRG_MAX, at least the first one).
+ *
+ * The pages after the first are probed for reading whatever the transfer
+ * does, as a prefetching IOTLB would: a probe may set accessed bits and
+ * fill the IOTLB, but must not set a dirty bit or mark a page dirty that
+ * the transfer may never write (its group can be refused). So a page that
+ * only lacks write permission does not join the group; it faults, and is
+ * asked for, when the transfer reaches it.
  */
 static unsigned int emu_dma_fault_run(struct emu_group *group, u32 slot,
 				      struct emu_dev *wire_dev,
-				      u32 wire_pasid, u64 iova, size_t len,
-				      unsigned int access)
+				      u32 wire_pasid, u64 iova, size_t len)
 {
 	u64 pages = DIV_ROUND_UP(offset_in_page(iova) + (u64)len, PAGE_SIZE);
 	u64 page = iova & PAGE_MASK;
@@ -849,7 +855,7 @@ static unsigned int emu_dma_fault_run(struct emu_group *group, u32 slot,
 	for (n = 1; n < min_t(u64, pages, EMU_DMA_PRG_MAX); n++) {
 		page += PAGE_SIZE;
 		if (emu_dma_page(group, slot, wire_dev, wire_pasid, page,
-				 access, NULL, 0, NULL) != -EAGAIN)
+				 EMU_DMA_READ, NULL, 0, NULL) != -EAGAIN)
 			break;
 	}
 	return n;
@@ -902,9 +908,9 @@ static int emu_dma_run_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
  * run of pages, not per page.
  *
  * A fault the domain's fault handler may resolve becomes a page request,
- * together with the pages right after it in the transfer that fault the
- * same way (up to EMU_DMA_PRG_MAX): one page request group, the last
- * request closing it. The DMA waits for the group's answer and, on
+ * together with the pages right after it in the transfer that a read
+ * would fault on the same way (up to EMU_DMA_PRG_MAX): one page request
+ * group, the last request closing it. The DMA waits for the group's answer and, on
  * success, goes on from the first of those pages.
  *
  * Context: may sleep for as long as userspace takes to answer.
@@ -949,8 +955,7 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 			return -EIO;
 		requested = iova & PAGE_MASK;
 		nr_requested = emu_dma_fault_run(dev->group, pasid, wire_dev,
-						 wire_pasid, iova, len,
-						 access);
+						 wire_pasid, iova, len);
 		rc = emu_dev_dma_page_request(dev, pasid, iova, nr_requested,
 					      write);
 		if (rc)

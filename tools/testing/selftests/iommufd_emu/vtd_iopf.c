@@ -441,6 +441,32 @@ TEST_F(vtd_iopf, group_success_partly_fixed)
 }
 
 /*
+ * A write over a hole and a present page: the look-ahead probes the
+ * present page for reading only, so when the group is refused that page,
+ * never written, is accessed but not dirty
+ */
+TEST_F(vtd_iopf, lookahead_sets_no_dirty_bit)
+{
+	static char buf[PAGE_SIZE + 100];
+	struct iommu_hwpt_pgfault recs[4];
+	struct dma_job job;
+
+	ASSERT_OK(vtd_dev_attach(self->dfd, 0, self->iopf));
+	guest_fix(FIRST_HOLE + 1, FS_LEAF_RW);
+	memset(buf, 0x33, sizeof(buf));
+	ASSERT_OK(dma_job_start(&job, self->dfd, IOMMUFD_EMU_DMA_WRITE, 0,
+				IOVA(FIRST_HOLE), buf, sizeof(buf)));
+	ASSERT_EQ(1, fault_wait_group(self->fault_fd, recs, 4, WAIT_MS));
+	expect_group(recs, 1, FIRST_HOLE, IOMMU_PGFAULT_PERM_WRITE);
+	ASSERT_OK(mock_respond(self->fault_fd, recs[0].cookie,
+			       IOMMUFD_PAGE_RESP_INVALID));
+	EXPECT_ERR(EIO, dma_job_finish(&job));
+	EXPECT_EQ(FS_A, vtd_pte_get(&self->g, IOVA(FIRST_HOLE + 1), 1) &
+		  (FS_A | FS_D));
+	EXPECT_EQ(0x40 + FIRST_HOLE + 1, HOST(FIRST_HOLE + 1, 0));
+}
+
+/*
  * Closing the fault fd leaves a group read but unanswered waiting, as
  * upstream does; detaching answers it, and the queue goes with its HWPT
  */
