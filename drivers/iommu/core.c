@@ -719,15 +719,21 @@ void emu_dev_stop_dma_waits(struct emu_dev *dev)
 }
 
 /*
- * Send one page request group for the @npages pages from the page of
+ * Send one page request group for the *@npages pages from the page of
  * @iova, as a PRI device batching the faults of one transfer would: one
  * request per page, the last one closing the group. Then wait
  * (interruptibly) for the group's answer. No lock of the group or of a
  * domain is held: the answer comes from userspace, which may attach or
  * detach first.
+ *
+ * A request that cannot be queued ends the group early: the request for
+ * its page closes it, so that no request is left waiting for a group that
+ * never closes, and *@npages is set to the pages asked for. Once the
+ * device is going away nothing more is sent; emu_dev_remove() drops the
+ * requests already queued.
  */
 static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
-				    unsigned int npages, bool write)
+				    unsigned int *npages, bool write)
 {
 	struct emu_page_request req = {
 		.pasid = pasid,
@@ -747,20 +753,29 @@ static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
 		return -ENODEV;
 	}
 	req.grpid = dev->next_prgi++ & EMU_DMA_PRGI_MASK;
+	/* Answers are matched by group, PASID and flags, not by address */
 	wait.req = req;
 	wait.req.flags |= EMU_PRQ_LAST_PAGE;
-	wait.req.addr += (u64)(npages - 1) * PAGE_SIZE;
 	list_add_tail(&wait.node, &dev->dma_waits);
 	spin_unlock(&dev->dma_wait_lock);
 
 	/*
-	 * Whatever happens to the requests, the group is answered (maybe
-	 * already, maybe before its last request is sent): every request
-	 * is sent anyway, so that the last one always closes the group.
+	 * The group may be answered before its last request is sent (a
+	 * request nobody handles is answered at once); it is closed anyway,
+	 * which also drops the requests it queued.
 	 */
-	for (i = 0; i + 1 < npages; i++, req.addr += PAGE_SIZE)
+	for (i = 0; i + 1 < *npages; i++, req.addr += PAGE_SIZE) {
+		if (READ_ONCE(dev->dma_waits_closed))
+			goto wait_answer;
+		if (emu_dev_report_page_request(dev, &req))
+			break;
+	}
+	*npages = i + 1;
+	if (!READ_ONCE(dev->dma_waits_closed)) {
+		req.flags |= EMU_PRQ_LAST_PAGE;
 		emu_dev_report_page_request(dev, &req);
-	emu_dev_report_page_request(dev, &wait.req);
+	}
+wait_answer:
 	rc = wait_for_completion_interruptible(&wait.done);
 
 	spin_lock(&dev->dma_wait_lock);
@@ -777,7 +792,7 @@ static int emu_dev_dma_page_request(struct emu_dev *dev, u32 pasid, u64 iova,
  * Translate the page of @iova through what @group has attached on @slot,
  * for a request of @wire_dev on @wire_pasid, and copy up to the end of
  * that page; *@chunk is set to the bytes copied. A NULL @buf only
- * translates, as a device asking its IOMMU ahead of the transfer would.
+ * translates, for the look-ahead of emu_dma_fault_run().
  */
 static int emu_dma_page(struct emu_group *group, u32 slot,
 			struct emu_dev *wire_dev, u32 wire_pasid, u64 iova,
@@ -836,11 +851,17 @@ static int emu_dma_run(struct emu_group *group, u32 slot,
  * left of the transfer, fault in a row in a way a page request may
  * resolve: those the device asks for in one group (at most
  * EMU_DMA_PRG_MAX, at least the first one).
+ *
+ * The pages after the first are probed for reading whatever the transfer
+ * does, as a prefetching IOTLB would: a probe may set accessed bits and
+ * fill the IOTLB, but must not set a dirty bit or mark a page dirty that
+ * the transfer may never write (its group can be refused). So a page that
+ * only lacks write permission does not join the group; it faults, and is
+ * asked for, when the transfer reaches it.
  */
 static unsigned int emu_dma_fault_run(struct emu_group *group, u32 slot,
 				      struct emu_dev *wire_dev,
-				      u32 wire_pasid, u64 iova, size_t len,
-				      unsigned int access)
+				      u32 wire_pasid, u64 iova, size_t len)
 {
 	u64 pages = DIV_ROUND_UP(offset_in_page(iova) + (u64)len, PAGE_SIZE);
 	u64 page = iova & PAGE_MASK;
@@ -849,7 +870,7 @@ static unsigned int emu_dma_fault_run(struct emu_group *group, u32 slot,
 	for (n = 1; n < min_t(u64, pages, EMU_DMA_PRG_MAX); n++) {
 		page += PAGE_SIZE;
 		if (emu_dma_page(group, slot, wire_dev, wire_pasid, page,
-				 access, NULL, 0, NULL) != -EAGAIN)
+				 EMU_DMA_READ, NULL, 0, NULL) != -EAGAIN)
 			break;
 	}
 	return n;
@@ -902,9 +923,9 @@ static int emu_dma_run_of_sub(struct emu_dev *dev, u32 pasid, u64 iova,
  * run of pages, not per page.
  *
  * A fault the domain's fault handler may resolve becomes a page request,
- * together with the pages right after it in the transfer that fault the
- * same way (up to EMU_DMA_PRG_MAX): one page request group, the last
- * request closing it. The DMA waits for the group's answer and, on
+ * together with the pages right after it in the transfer that a read
+ * would fault on the same way (up to EMU_DMA_PRG_MAX): one page request
+ * group, the last request closing it. The DMA waits for the group's answer and, on
  * success, goes on from the first of those pages.
  *
  * Context: may sleep for as long as userspace takes to answer.
@@ -919,7 +940,8 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 {
 	unsigned int access = write ? EMU_DMA_WRITE : EMU_DMA_READ;
 	/* Pages the last page request group asked for */
-	u64 requested = U64_MAX, nr_requested = 0;
+	u64 requested = U64_MAX;
+	unsigned int nr_requested = 0;
 	u32 wire_pasid = pasid;
 	struct emu_dev *wire_dev;
 
@@ -945,13 +967,13 @@ int emu_dev_dma(struct emu_dev *dev, u32 pasid, u64 iova, void *buf,
 		if (rc != -EAGAIN)
 			return rc;
 		/* One request per page: a second fault is final */
-		if ((iova & PAGE_MASK) - requested < nr_requested * PAGE_SIZE)
+		if ((iova & PAGE_MASK) - requested <
+		    (u64)nr_requested * PAGE_SIZE)
 			return -EIO;
 		requested = iova & PAGE_MASK;
 		nr_requested = emu_dma_fault_run(dev->group, pasid, wire_dev,
-						 wire_pasid, iova, len,
-						 access);
-		rc = emu_dev_dma_page_request(dev, pasid, iova, nr_requested,
+						 wire_pasid, iova, len);
+		rc = emu_dev_dma_page_request(dev, pasid, iova, &nr_requested,
 					      write);
 		if (rc)
 			return rc;

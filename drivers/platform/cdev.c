@@ -304,6 +304,21 @@ static int emu_plat_cdev_detach(struct emu_plat_cdev *cdev,
 }
 
 /*
+ * May @file use the device: -ENODEV once it is unplugged, -EINVAL when
+ * @file is not the bound fd. The caller holds the rwsem.
+ */
+static int emu_plat_cdev_check_user(struct emu_plat_cdev *cdev,
+				    struct file *file)
+{
+	lockdep_assert_held(&cdev->rwsem);
+	if (cdev->gone)
+		return -ENODEV;
+	if (!emu_plat_cdev_is_owner(cdev, file))
+		return -EINVAL;
+	return 0;
+}
+
+/*
  * One chunk of a DMA, between the device and @buf, under the rwsem held
  * for read: the device may have been unplugged, or the fd unbound by the
  * unplug, since the previous chunk.
@@ -315,11 +330,8 @@ static int emu_plat_cdev_dma_chunk(struct emu_plat_cdev *cdev,
 	int rc;
 
 	down_read(&cdev->rwsem);
-	if (cdev->gone)
-		rc = -ENODEV;
-	else if (!emu_plat_cdev_is_owner(cdev, file))
-		rc = -EINVAL;
-	else
+	rc = emu_plat_cdev_check_user(cdev, file);
+	if (!rc)
 		rc = emu_dev_dma(cdev->edev, pasid, iova, buf, len, write);
 	up_read(&cdev->rwsem);
 	return rc;
@@ -338,6 +350,17 @@ static int emu_plat_cdev_dma(struct emu_plat_cdev *cdev, struct file *file,
 	u32 argsz;
 	int rc;
 
+	/*
+	 * Like every other ioctl of an unbound fd, refused before its
+	 * argument is read. The lock is dropped to copy it in, so the
+	 * check is made again below.
+	 */
+	down_read(&cdev->rwsem);
+	rc = emu_plat_cdev_check_user(cdev, file);
+	up_read(&cdev->rwsem);
+	if (rc)
+		return rc;
+
 	if (get_user(argsz, &arg->argsz))
 		return -EFAULT;
 	if (argsz < minsz)
@@ -354,15 +377,12 @@ static int emu_plat_cdev_dma(struct emu_plat_cdev *cdev, struct file *file,
 		return -EOVERFLOW;
 
 	down_read(&cdev->rwsem);
-	if (cdev->gone) {
-		rc = -ENODEV;
-	} else if (!emu_plat_cdev_is_owner(cdev, file)) {
-		rc = -EINVAL;
-	} else if (cmd.flags & IOMMUFD_EMU_DMA_PASID) {
+	rc = emu_plat_cdev_check_user(cdev, file);
+	if (!rc && (cmd.flags & IOMMUFD_EMU_DMA_PASID)) {
 		pasid = cmd.pasid;
 		if (!emu_plat_cdev_pasid_valid(cdev, pasid))
 			rc = -EINVAL;
-	} else if (cmd.pasid) {
+	} else if (!rc && cmd.pasid) {
 		rc = -EINVAL;
 	}
 	up_read(&cdev->rwsem);

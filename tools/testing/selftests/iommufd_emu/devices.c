@@ -386,6 +386,10 @@ TEST_F(devices, bind_keeps_context)
 
 TEST_F(devices, unbound)
 {
+	struct iommufd_emu_dma bad_dma = {
+		.argsz = sizeof(bad_dma),
+		.flags = 1U << 2,
+	};
 	__u32 pt_id = self->ioas;
 	char byte;
 	int other;
@@ -398,6 +402,8 @@ TEST_F(devices, unbound)
 				     NULL));
 	EXPECT_ERR(EINVAL, emu_ioctl(self->a, VFIO_DEVICE_DETACH_IOMMUFD_PT,
 				     NULL));
+	EXPECT_ERR(EINVAL, emu_ioctl(self->a, IOMMUFD_EMU_DMA, NULL));
+	EXPECT_ERR(EINVAL, emu_ioctl(self->a, IOMMUFD_EMU_DMA, &bad_dma));
 	EXPECT_ERR(EINVAL, emu_dev_attach(self->c, VFIO_DEVICE_ATTACH_PASID,
 					  1, &pt_id));
 

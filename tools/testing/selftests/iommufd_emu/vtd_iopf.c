@@ -6,7 +6,10 @@
  * queue; the "VMM" thread reads it from the fault fd, lets the guest fix
  * its table and answers. SUCCESS retries the page, INVALID fails the DMA
  * with EIO, and a signal interrupts the wait (EINTR). Holes in a row of
- * one transfer come as one page request group, answered once.
+ * one transfer come as one page request group, answered once, as long as
+ * they lie in one 64 KiB chunk of the transfer (the platform runs a DMA
+ * chunk by chunk) and number at most 16; a present page between holes
+ * ends the group too, and the next hole starts another one.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -438,6 +441,109 @@ TEST_F(vtd_iopf, group_success_partly_fixed)
 	EXPECT_EQ(0x5a, HOST(FIRST_HOLE + 1, PAGE_SIZE - 1));
 	EXPECT_EQ(0x40 + FIRST_HOLE + 3, HOST(FIRST_HOLE + 3, 0));
 	EXPECT_ERR(ETIMEDOUT, vtd_fault_wait(self->fault_fd, recs, 200));
+}
+
+/*
+ * Hole, present page, hole in one read: the look-ahead stops at the
+ * present page, so the holes come as two groups in sequence
+ */
+TEST_F(vtd_iopf, group_split_by_present_page)
+{
+	static char buf[2 * PAGE_SIZE + 200];
+	struct iommu_hwpt_pgfault recs[4];
+	struct dma_job job;
+	unsigned int i;
+
+	ASSERT_OK(vtd_dev_attach(self->dfd, 0, self->iopf));
+	guest_fix(FIRST_HOLE + 1, FS_LEAF_RO);
+	ASSERT_OK(dma_job_start(&job, self->dfd, 0, 0, IOVA(FIRST_HOLE) - 100,
+				buf, sizeof(buf)));
+	ASSERT_EQ(1, fault_wait_group(self->fault_fd, recs, 4, WAIT_MS));
+	expect_group(recs, 1, FIRST_HOLE, IOMMU_PGFAULT_PERM_READ);
+	EXPECT_TRUE(dma_job_waiting(&job));
+	guest_fix(FIRST_HOLE, FS_LEAF_RO);
+	ASSERT_OK(mock_respond(self->fault_fd, recs[0].cookie,
+			       IOMMUFD_PAGE_RESP_SUCCESS));
+
+	ASSERT_EQ(1, fault_wait_group(self->fault_fd, recs, 4, WAIT_MS));
+	expect_group(recs, 1, FIRST_HOLE + 2, IOMMU_PGFAULT_PERM_READ);
+	EXPECT_TRUE(dma_job_waiting(&job));
+	guest_fix(FIRST_HOLE + 2, FS_LEAF_RO);
+	ASSERT_OK(mock_respond(self->fault_fd, recs[0].cookie,
+			       IOMMUFD_PAGE_RESP_SUCCESS));
+	ASSERT_OK(dma_job_finish(&job));
+	EXPECT_EQ(0x40 + FIRST_HOLE - 1, buf[0]);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0x40 + FIRST_HOLE + i, buf[100 + i * PAGE_SIZE]);
+	EXPECT_ERR(ETIMEDOUT, vtd_fault_wait(self->fault_fd, recs, 200));
+}
+
+/*
+ * 17 holes in a row in a transfer that starts inside a page: a group asks
+ * for at most 16 pages, so the 17th comes in a group of its own
+ */
+TEST_F(vtd_iopf, group_at_most_sixteen)
+{
+	static char buf[16 * PAGE_SIZE];
+	struct iommu_hwpt_pgfault recs[32];
+	struct dma_job job;
+	unsigned int i;
+
+	ASSERT_OK(vtd_dev_attach(self->dfd, 0, self->iopf));
+	ASSERT_OK(dma_job_start(&job, self->dfd, 0, 0, IOVA(FIRST_HOLE) + 100,
+				buf, sizeof(buf)));
+	ASSERT_EQ(16, fault_wait_group(self->fault_fd, recs, 32, WAIT_MS));
+	expect_group(recs, 16, FIRST_HOLE, IOMMU_PGFAULT_PERM_READ);
+	EXPECT_TRUE(dma_job_waiting(&job));
+	/* Past the fixture's data, the pages reuse it */
+	for (i = FIRST_HOLE; i < FIRST_HOLE + 16; i++)
+		ASSERT_OK(vtd_guest_map(&self->g, IOVA(i), DATA_GPA(i % NPAGES),
+					PAGE_SIZE, FS_LEAF_RO));
+	ASSERT_OK(vtd_invalidate_all(self->fd, self->iopf));
+	ASSERT_OK(mock_respond(self->fault_fd, recs[0].cookie,
+			       IOMMUFD_PAGE_RESP_SUCCESS));
+
+	ASSERT_EQ(1, fault_wait_group(self->fault_fd, recs, 32, WAIT_MS));
+	expect_group(recs, 1, FIRST_HOLE + 16, IOMMU_PGFAULT_PERM_READ);
+	EXPECT_TRUE(dma_job_waiting(&job));
+	ASSERT_OK(vtd_guest_map(&self->g, IOVA(FIRST_HOLE + 16),
+				DATA_GPA((FIRST_HOLE + 16) % NPAGES), PAGE_SIZE,
+				FS_LEAF_RO));
+	ASSERT_OK(vtd_invalidate_all(self->fd, self->iopf));
+	ASSERT_OK(mock_respond(self->fault_fd, recs[0].cookie,
+			       IOMMUFD_PAGE_RESP_SUCCESS));
+	ASSERT_OK(dma_job_finish(&job));
+	EXPECT_EQ(0x40 + FIRST_HOLE, buf[0]);
+	for (i = 1; i <= 16; i++)
+		EXPECT_EQ(0x40 + (FIRST_HOLE + i) % NPAGES,
+			  buf[i * PAGE_SIZE - 100]);
+	EXPECT_ERR(ETIMEDOUT, vtd_fault_wait(self->fault_fd, recs, 200));
+}
+
+/*
+ * A write over a hole and a present page: the look-ahead probes the
+ * present page for reading only, so when the group is refused that page,
+ * never written, is accessed but not dirty
+ */
+TEST_F(vtd_iopf, lookahead_sets_no_dirty_bit)
+{
+	static char buf[PAGE_SIZE + 100];
+	struct iommu_hwpt_pgfault recs[4];
+	struct dma_job job;
+
+	ASSERT_OK(vtd_dev_attach(self->dfd, 0, self->iopf));
+	guest_fix(FIRST_HOLE + 1, FS_LEAF_RW);
+	memset(buf, 0x33, sizeof(buf));
+	ASSERT_OK(dma_job_start(&job, self->dfd, IOMMUFD_EMU_DMA_WRITE, 0,
+				IOVA(FIRST_HOLE), buf, sizeof(buf)));
+	ASSERT_EQ(1, fault_wait_group(self->fault_fd, recs, 4, WAIT_MS));
+	expect_group(recs, 1, FIRST_HOLE, IOMMU_PGFAULT_PERM_WRITE);
+	ASSERT_OK(mock_respond(self->fault_fd, recs[0].cookie,
+			       IOMMUFD_PAGE_RESP_INVALID));
+	EXPECT_ERR(EIO, dma_job_finish(&job));
+	EXPECT_EQ(FS_A, vtd_pte_get(&self->g, IOVA(FIRST_HOLE + 1), 1) &
+		  (FS_A | FS_D));
+	EXPECT_EQ(0x40 + FIRST_HOLE + 1, HOST(FIRST_HOLE + 1, 0));
 }
 
 /*
