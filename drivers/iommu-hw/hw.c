@@ -661,10 +661,24 @@ static int emu_hw_paging_translate(struct emu_domain *domain,
 	return 0;
 }
 
+/*
+ * Turning tracking on drops cached translations (unmap_notify), as
+ * hardware flushes its IOTLB when the dirty-tracking bit of its entries
+ * changes: a writable translation cached before would let DMA write
+ * without walking, so without setting the dirty flag.
+ */
 static int emu_hw_paging_set_dirty_tracking(struct emu_domain *domain,
 					    bool enable)
 {
-	WRITE_ONCE(to_emu_hw_domain(domain)->dirty_tracking, enable);
+	struct emu_hw_domain *hdom = to_emu_hw_domain(domain);
+
+	if (READ_ONCE(hdom->dirty_tracking) == enable)
+		return 0;
+	down_write(&domain->dma_lock);
+	WRITE_ONCE(hdom->dirty_tracking, enable);
+	if (hdom->unmap_notify)
+		hdom->unmap_notify(hdom, 0, SIZE_MAX);
+	up_write(&domain->dma_lock);
 	return 0;
 }
 

@@ -209,8 +209,9 @@ static inline const struct emu_hw_caps *emu_hw_dev_caps(struct emu_dev *dev)
  * @unmap_notify: optional, set by the driver: called after each unmap with
  *		  the domain's dma_lock held for write, before the unmapped
  *		  pages are released, so that cached translations leading to
- *		  them can be dropped; also after dirty flags were cleared,
- *		  so that cached writable translations set them again
+ *		  them can be dropped; also after dirty flags were cleared
+ *		  and when dirty tracking is switched, so that cached
+ *		  writable translations set them again
  * @release: optional, set by the driver: called when the domain is freed,
  *	     before its tables go, to release @hw_id and @drv_priv
  * @drv_priv: free for the driver

@@ -599,6 +599,17 @@ TEST_F(vtd_dirty, nested_writes)
 	read_guest(parent, 0);
 	expect_clean();
 
+	/*
+	 * Tracking again: the translations cached while it was off must not
+	 * let the next writes past the dirty flags (live migration starts
+	 * while the device writes).
+	 */
+	ASSERT_OK(set_tracking(self->fd, parent, TRACK_ON));
+	ASSERT_OK(vtd_dma_poke(self->dfd, 0, IOVA(7) + 1, 0xd9));
+	ASSERT_OK(vtd_dma_poke(self->dfd, 0, IOVA(2) + 1, 0xda));
+	read_guest(parent, 0);
+	expect_pages(DATA_GPA(2), DATA_GPA(7));
+
 	nested_teardown(parent, s1);
 }
 
