@@ -52,14 +52,6 @@ static struct emu_domain *emu_iopf_route(struct emu_dev *dev,
 	return domain;
 }
 
-/* Let the device know how the group closed by @req was answered */
-static void emu_iopf_tell_device(struct emu_dev *dev,
-				 const struct emu_page_request *req,
-				 enum emu_page_response code)
-{
-	emu_dev_dma_page_response(dev, req, code);
-}
-
 /* Move the device's waiting requests of @grpid into @group, oldest first */
 static void emu_iopf_collect(struct emu_dev *dev, struct emu_iopf_group *group,
 			     u32 grpid)
@@ -156,7 +148,7 @@ out_refuse:
 			kfree(iter);
 		}
 	}
-	emu_iopf_tell_device(dev, req, EMU_PAGE_RESP_INVALID);
+	emu_dev_dma_page_response(dev, req, EMU_PAGE_RESP_INVALID);
 out_unlock:
 	mutex_unlock(&group->lock);
 	return rc;
@@ -167,8 +159,9 @@ out_unlock:
  * @group: the group a fault handler took
  * @code: the answer
  *
- * The device learns the answer through its driver; the group is gone
- * afterwards. Any context that may sleep.
+ * The device's waiting DMA learns the answer (emulated devices are the
+ * only ones that send page requests); the group is gone afterwards. Any
+ * context that may sleep.
  */
 void emu_iopf_group_respond(struct emu_iopf_group *group,
 			    enum emu_page_response code)
@@ -176,7 +169,7 @@ void emu_iopf_group_respond(struct emu_iopf_group *group,
 	struct emu_iopf_request *iter, *next;
 	struct emu_dev *dev = group->dev;
 
-	emu_iopf_tell_device(dev, &group->last.req, code);
+	emu_dev_dma_page_response(dev, &group->last.req, code);
 	list_for_each_entry_safe(iter, next, &group->requests, node) {
 		list_del(&iter->node);
 		if (iter != &group->last)

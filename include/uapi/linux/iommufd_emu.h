@@ -126,11 +126,14 @@ struct vfio_device_detach_iommufd_pt {
  * Page faults: when the translation of a page faults in a way a page
  * request can fix (the emulated VT-d: a first-stage entry not present or
  * without the permission needed) and the attached HWPT has a fault queue,
- * the device sends a page request (one request closing its group: the
- * page address, read or write permission, the PASID when the DMA carries
- * one) and the ioctl waits for the response written to the fault fd.
- * Success translates the page again (a second fault on it is EIO, without
- * another request); invalid or failure is EIO.
+ * the device sends a page request group: one request per page for that
+ * page and the pages right after it in the transfer that fault the same
+ * way (at most 16, within one 64 KiB chunk of the transfer), each with
+ * the page address, read or write permission and the PASID when the DMA
+ * carries one, the last one closing the group. The ioctl waits for the
+ * group's response written to the fault fd. Success translates those
+ * pages again (a second fault on one of them is EIO, without another
+ * request); invalid or failure is EIO.
  *
  * Errors: EIO is a translation fault (not attached, unmapped, blocked, or
  * no permission for the access, or a page request not answered with
