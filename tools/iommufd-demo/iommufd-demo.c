@@ -1086,7 +1086,7 @@ static int step_vsmmu_teardown(struct demo *d)
 		return -1;
 	say("while the vIOMMU lives, its instance cannot be disabled:");
 	check_err(d, "echo 0 > iommus/demo_vsmmu/enable",
-		  -sm_cfs_set("iommus", "demo_vsmmu", "enable", "0"), EBUSY);
+		  -emu_cfs_write("iommus", "demo_vsmmu", "enable", "0"), EBUSY);
 	rc = emu_destroy(d->fd, vs->viommu);
 	if (!vs_ok(d, "IOMMU_DESTROY(vIOMMU)", rc))
 		return -1;
@@ -1101,10 +1101,10 @@ static int step_vsmmu_teardown(struct demo *d)
 		return -1;
 	close(vs->dfd);
 	vs->dfd = 0;
-	rc = sm_cfs_item("devices", "demo_gpu", false);
+	rc = emu_cfs_rmdir("devices", "demo_gpu");
 	if (!vs_ok(d, "rmdir devices/demo_gpu", rc))
 		return -1;
-	rc = sm_cfs_item("iommus", "demo_vsmmu", false);
+	rc = emu_cfs_rmdir("iommus", "demo_vsmmu");
 	if (!vs_ok(d, "rmdir iommus/demo_vsmmu", rc))
 		return -1;
 	sm_guest_fini(&vs->g);

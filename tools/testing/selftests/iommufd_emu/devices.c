@@ -11,15 +11,12 @@
  * domains on the instance; they fail (not skip) when there are none.
  */
 #include <pthread.h>
-#include <sys/mount.h>
 #include <sys/sysmacros.h>
 
 #include <linux/iommufd_emu.h>
 
 #include "iommufd_emu_utils.h"
 
-#define CFS_MOUNT	"/sys/kernel/config"
-#define CFS_ROOT	CFS_MOUNT "/iommufd_emu"
 #define NODE_DIR	"/dev/iommufd-emu"
 
 #define INST		"dvt_smmu"
@@ -38,61 +35,21 @@
 
 /* ---- configfs ---- */
 
-static int cfs_write(const char *dir, const char *name, const char *attr,
-		     const char *value)
-{
-	char path[PATH_MAX];
-	int fd, rc = 0;
-
-	snprintf(path, sizeof(path), CFS_ROOT "/%s/%s/%s", dir, name, attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-static int cfs_mkdir(const char *dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), CFS_ROOT "/%s/%s", dir, name);
-	return mkdir(path, 0755) ? -errno : 0;
-}
-
-static int cfs_rmdir(const char *dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), CFS_ROOT "/%s/%s", dir, name);
-	return rmdir(path) ? -errno : 0;
-}
-
 static int dev_enable(const char *name, bool on)
 {
-	return cfs_write("devices", name, "enable", on ? "1" : "0");
+	return emu_cfs_write("devices", name, "enable", on ? "1" : "0");
 }
 
 /* Make and enable device @name behind INST */
 static int dev_make(const char *name, const char *id, const char *group,
 		    const char *pasid_bits)
 {
-	int rc;
+	const char *const kv[] = {
+		"iommu", INST, "id", id, "group", group,
+		"pasid_bits", pasid_bits, NULL,
+	};
 
-	rc = cfs_mkdir("devices", name);
-	if (!rc)
-		rc = cfs_write("devices", name, "iommu", INST);
-	if (!rc)
-		rc = cfs_write("devices", name, "id", id);
-	if (!rc)
-		rc = cfs_write("devices", name, "group", group);
-	if (!rc)
-		rc = cfs_write("devices", name, "pasid_bits", pasid_bits);
-	if (!rc)
-		rc = dev_enable(name, true);
-	return rc;
+	return emu_cfs_make("devices", name, kv, true);
 }
 
 static int dev_open(const char *name)
@@ -158,21 +115,16 @@ FIXTURE(devices) {
 
 FIXTURE_SETUP(devices)
 {
-	struct stat st;
-
 	self->fd = -1;
 	self->fd2 = -1;
 	self->a = -1;
 	self->b = -1;
 	self->c = -1;
-	if (stat(CFS_ROOT, &st)) {
-		mount("none", CFS_MOUNT, "configfs", 0, NULL);
-		if (stat(CFS_ROOT, &st))
-			SKIP(return, "%s missing: module not loaded?", CFS_ROOT);
-	}
-	ASSERT_OK(cfs_mkdir("iommus", INST));
-	ASSERT_OK(cfs_write("iommus", INST, "type", "smmuv3"));
-	ASSERT_OK(cfs_write("iommus", INST, "enable", "1"));
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
+	ASSERT_OK(emu_cfs_mkdir("iommus", INST));
+	ASSERT_OK(emu_cfs_write("iommus", INST, "type", "smmuv3"));
+	ASSERT_OK(emu_cfs_write("iommus", INST, "enable", "1"));
 	ASSERT_OK(dev_make(DEV_A, "0x10", "5", "8"));
 	ASSERT_OK(dev_make(DEV_B, "0x11", "5", "8"));
 	ASSERT_OK(dev_make(DEV_C, "0x12", "0", "0"));
@@ -207,8 +159,8 @@ FIXTURE_TEARDOWN(devices)
 		if (*fds[i] >= 0)
 			close(*fds[i]);
 	for (i = 0; i < ARRAY_SIZE(devs); i++)
-		cfs_rmdir("devices", devs[i]);
-	cfs_rmdir("iommus", INST);
+		emu_cfs_rmdir("devices", devs[i]);
+	emu_cfs_rmdir("iommus", INST);
 	emu_free_buffer(self->buf, BUF_SIZE);
 	emu_free_buffer(self->scratch, BUF_SIZE);
 }
@@ -257,7 +209,7 @@ TEST_F(devices, node_per_enabled_device)
 	ASSERT_LE(0, self->c);
 	EXPECT_OK(emu_dev_bind(self->c, self->fd, NULL));
 
-	ASSERT_OK(cfs_rmdir("devices", DEV_C));
+	ASSERT_OK(emu_cfs_rmdir("devices", DEV_C));
 	EXPECT_NE(0, stat(path, &st));
 }
 
@@ -736,8 +688,8 @@ TEST_F(devices, pasid_in_mixed_group)
 	close(d);
 	close(e);
 	EXPECT_OK(emu_destroy(self->fd, hwpt));
-	cfs_rmdir("devices", "dvt_d");
-	cfs_rmdir("devices", "dvt_e");
+	emu_cfs_rmdir("devices", "dvt_d");
+	emu_cfs_rmdir("devices", "dvt_e");
 }
 
 /* ---- the group of "a" and "b" seen through DMA ---- */
@@ -850,7 +802,7 @@ TEST_F(devices, unplug_by_rmdir)
 	__u32 pt_id = self->ioas;
 
 	ASSERT_OK(emu_dev_bind(self->c, self->fd, NULL));
-	ASSERT_OK(cfs_rmdir("devices", DEV_C));
+	ASSERT_OK(emu_cfs_rmdir("devices", DEV_C));
 	EXPECT_ERR(ENODEV, dev_attach(self->c, &pt_id));
 	EXPECT_ERR(ENODEV, dma_read(self->c, IOVA, self->scratch, 1));
 	close(self->c);
@@ -924,7 +876,7 @@ static int unplug_during_dma(struct dma_loop *loop, bool rmdir)
 	while (!__atomic_load_n(&loop->started, __ATOMIC_ACQUIRE))
 		usleep(1000);
 	usleep(50000);
-	rc = rmdir ? cfs_rmdir("devices", DEV_C) : dev_enable(DEV_C, false);
+	rc = rmdir ? emu_cfs_rmdir("devices", DEV_C) : dev_enable(DEV_C, false);
 	/* If the unplug failed the loop never ends: the harness times out */
 	pthread_join(thread, NULL);
 	return rc;

@@ -13,14 +13,10 @@
  */
 #include <pthread.h>
 #include <sched.h>
-#include <sys/mount.h>
 
 #include <linux/iommufd_emu.h>
 
 #include "iommufd_emu_utils.h"
-
-#define CFS_MNT		"/sys/kernel/config"
-#define CFS		CFS_MNT "/iommufd_emu"
 
 #define SMMU		"grp_smmu"
 #define VTD		"grp_vtd"
@@ -55,56 +51,14 @@ static const struct grp_dev fixed_devs[NDEV] = {
 	[DW] = { "grp_w", VTD, "0x11", "3", "0" },
 };
 
-/* Everything any test may create, in removal order */
-static const char *const all_items[] = {
-	"devices/grp_a", "devices/grp_b", "devices/grp_c", "devices/grp_d",
-	"devices/grp_v", "devices/grp_w", "devices/grp_s44d",
-	"devices/grp_s32d", "devices/grp_v57d", "devices/grp_vnpd",
-	"iommus/" SMMU, "iommus/" VTD, "iommus/grp_s44", "iommus/grp_s32",
-	"iommus/grp_v57", "iommus/grp_vnp",
+/* Everything any test may create, removed devices first */
+static const char *const all_devs[] = {
+	"grp_a", "grp_b", "grp_c", "grp_d", "grp_v", "grp_w", "grp_s44d",
+	"grp_s32d", "grp_v57d", "grp_vnpd", NULL,
 };
-
-/* ---- configfs ---- */
-
-static int cfs_set(const char *item, const char *attr, const char *val)
-{
-	char path[PATH_MAX];
-	int fd, rc = 0;
-
-	snprintf(path, sizeof(path), CFS "/%s/%s", item, attr);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-/* mkdir @item, write the NULL-ended attribute/value pairs, then enable */
-static int cfs_build(const char *item, const char *const *kv)
-{
-	char path[PATH_MAX];
-	int rc = 0;
-
-	snprintf(path, sizeof(path), CFS "/%s", item);
-	if (mkdir(path, 0755))
-		return -errno;
-	for (; !rc && kv[0]; kv += 2)
-		rc = cfs_set(item, kv[0], kv[1]);
-	return rc ?: cfs_set(item, "enable", "1");
-}
-
-static void cfs_sweep(void)
-{
-	char path[PATH_MAX];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(all_items); i++) {
-		snprintf(path, sizeof(path), CFS "/%s", all_items[i]);
-		rmdir(path);
-	}
-}
+static const char *const all_iommus[] = {
+	SMMU, VTD, "grp_s44", "grp_s32", "grp_v57", "grp_vnp", NULL,
+};
 
 /* ---- the device fd ---- */
 
@@ -145,10 +99,8 @@ static int dev_create(const struct grp_dev *d)
 		"iommu", d->iommu, "id", d->id, "group", d->group,
 		"pasid_bits", d->pasid_bits, NULL,
 	};
-	char item[PATH_MAX];
 
-	snprintf(item, sizeof(item), "devices/%s", d->name);
-	return cfs_build(item, kv);
+	return emu_cfs_make("devices", d->name, kv, true);
 }
 
 /* Open the node of device @name and bind it to @fd; the fd in *@dfd */
@@ -201,7 +153,7 @@ static void groups_release(FIXTURE_DATA(groups) * self)
 			close(self->xfd[i]);
 	if (self->fd >= 0)
 		close(self->fd);
-	cfs_sweep();
+	emu_cfs_cleanup(all_devs, all_iommus);
 	for (i = 0; i < 3; i++)
 		emu_free_buffer(self->buf[i], BUF_LEN);
 }
@@ -219,8 +171,8 @@ static int groups_build(FIXTURE_DATA(groups) * self)
 	__u64 iova;
 	int rc;
 
-	rc = cfs_build("iommus/" SMMU, smmu_kv) ?:
-	     cfs_build("iommus/" VTD, vtd_kv);
+	rc = emu_cfs_make("iommus", SMMU, smmu_kv, true) ?:
+	     emu_cfs_make("iommus", VTD, vtd_kv, true);
 	for (i = 0; !rc && i < NDEV; i++)
 		rc = dev_create(&fixed_devs[i]);
 	self->fd = emu_open();
@@ -246,18 +198,15 @@ static int groups_build(FIXTURE_DATA(groups) * self)
 
 FIXTURE_SETUP(groups)
 {
-	struct stat st;
 	int rc;
 
 	self->fd = -1;
 	memset(self->dfd, -1, sizeof(self->dfd));
 	memset(self->xfd, -1, sizeof(self->xfd));
-	if (stat(CFS, &st)) {
-		mount("none", CFS_MNT, "configfs", 0, NULL);
-		if (stat(CFS, &st))
-			SKIP(return, "%s missing: module not loaded?", CFS);
-	}
-	cfs_sweep();	/* what a killed run may have left */
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
+	/* What a killed run may have left */
+	emu_cfs_cleanup(all_devs, all_iommus);
 	/* The harness skips teardown when setup fails: clean up here */
 	rc = groups_build(self);
 	if (rc)
@@ -957,12 +906,10 @@ static void hw_dev_info(struct __test_metadata *_metadata,
 			__u32 size, void *data)
 {
 	const struct grp_dev d = { h->dev, h->inst, "0x8", "0", h->dev_pasid };
-	char item[PATH_MAX];
 	__u32 head[2];
 
 	if (h->inst) {
-		snprintf(item, sizeof(item), "iommus/%s", h->inst);
-		ASSERT_OK(cfs_build(item, h->kv));
+		ASSERT_OK(emu_cfs_make("iommus", h->inst, h->kv, true));
 		ASSERT_OK(dev_create(&d));
 		ASSERT_OK(dev_open_bind(h->dev, self->fd, &self->xfd[slot],
 					&devid));

@@ -22,6 +22,7 @@
 #include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -188,6 +189,138 @@ static inline int emu_dev_dma(int dfd, __u32 flags, __u32 pasid, __u64 iova,
 	};
 
 	return emu_ioctl(dfd, IOMMUFD_EMU_DMA, &cmd);
+}
+
+/*
+ * The emulated platform's configfs tree. An item is <kind>/<item>, where
+ * @kind is "iommus" or "devices"; every helper returns 0 or -errno.
+ */
+#define EMU_CFS_MOUNT	"/sys/kernel/config"
+#define EMU_CFS_ROOT	EMU_CFS_MOUNT "/iommufd_emu"
+
+/* Path of an item, or of its attribute @attr when not NULL */
+static inline void emu_cfs_path(char *buf, size_t len, const char *kind,
+				const char *item, const char *attr)
+{
+	if (attr)
+		snprintf(buf, len, EMU_CFS_ROOT "/%s/%s/%s", kind, item, attr);
+	else
+		snprintf(buf, len, EMU_CFS_ROOT "/%s/%s", kind, item);
+}
+
+/* Write @val in one write(): configfs stores it whole or refuses it */
+static inline int emu_cfs_write(const char *kind, const char *item,
+				const char *attr, const char *val)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, rc = 0;
+
+	emu_cfs_path(path, sizeof(path), kind, item, attr);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		rc = -errno;
+	else if ((size_t)n != strlen(val))
+		rc = -EIO;
+	close(fd);
+	return rc;
+}
+
+/* Read an attribute into @buf (of @len bytes) without its newline */
+static inline int emu_cfs_read(const char *kind, const char *item,
+			       const char *attr, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	emu_cfs_path(path, sizeof(path), kind, item, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* Read a numeric attribute (any base strtoull() takes) into *@val */
+static inline int emu_cfs_readu(const char *kind, const char *item,
+				const char *attr, unsigned long long *val)
+{
+	char text[64];
+	int rc;
+
+	rc = emu_cfs_read(kind, item, attr, text, sizeof(text));
+	if (!rc)
+		*val = strtoull(text, NULL, 0);
+	return rc;
+}
+
+static inline int emu_cfs_mkdir(const char *kind, const char *item)
+{
+	char path[PATH_MAX];
+
+	emu_cfs_path(path, sizeof(path), kind, item, NULL);
+	return mkdir(path, 0755) ? -errno : 0;
+}
+
+static inline int emu_cfs_rmdir(const char *kind, const char *item)
+{
+	char path[PATH_MAX];
+
+	emu_cfs_path(path, sizeof(path), kind, item, NULL);
+	return rmdir(path) ? -errno : 0;
+}
+
+/*
+ * Create an item, write the NULL-ended "attr", "value" pairs of @kv (may
+ * be NULL) in order, then enable it when @enable; stops at the first
+ * failure. An instance's "type" goes first in @kv.
+ */
+static inline int emu_cfs_make(const char *kind, const char *item,
+			       const char *const *kv, bool enable)
+{
+	int rc = emu_cfs_mkdir(kind, item);
+
+	for (; !rc && kv && kv[0]; kv += 2)
+		rc = emu_cfs_write(kind, item, kv[0], kv[1]);
+	if (!rc && enable)
+		rc = emu_cfs_write(kind, item, "enable", "1");
+	return rc;
+}
+
+/*
+ * Remove whatever of the NULL-ended device names @devs and instance names
+ * @iommus exists, devices first: an instance with devices stays busy.
+ */
+static inline void emu_cfs_cleanup(const char *const *devs,
+				   const char *const *iommus)
+{
+	for (; devs && *devs; devs++)
+		emu_cfs_rmdir("devices", *devs);
+	for (; iommus && *iommus; iommus++)
+		emu_cfs_rmdir("iommus", *iommus);
+}
+
+/* Is the module's tree there? Mounts configfs first if it is not. */
+static inline bool emu_cfs_ready(void)
+{
+	struct stat st;
+
+	if (!stat(EMU_CFS_ROOT, &st))
+		return true;
+	mount("none", EMU_CFS_MOUNT, "configfs", 0, NULL);
+	return !stat(EMU_CFS_ROOT, &st);
 }
 
 static inline int emu_ioas_alloc(int fd, __u32 *ioas_id)

@@ -7,43 +7,10 @@
  * Every test removes whatever it created, devices first (removing an
  * enabled device disables it), then instances.
  */
-#include <sys/mount.h>
-
 #include "iommufd_emu_utils.h"
 
-#define CONFIGFS	"/sys/kernel/config"
-#define ROOT		CONFIGFS "/iommufd_emu"
 #define TOPOLOGY	"/sys/kernel/debug/iommufd_emu/topology"
 #define MAX_ITEMS	16
-
-/* Path of an item ("iommus" or "devices") or of one of its attributes */
-static void item_path(char *buf, size_t len, const char *dir,
-		      const char *name, const char *attr)
-{
-	snprintf(buf, len, "%s/%s/%s%s%s", ROOT, dir, name, attr ? "/" : "",
-		 attr ? attr : "");
-}
-
-/* Write @value to an attribute in one write(); 0 or -errno */
-static int attr_write(const char *dir, const char *name, const char *attr,
-		      const char *value)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd, rc = 0;
-
-	item_path(path, sizeof(path), dir, name, attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, value, strlen(value));
-	if (n < 0)
-		rc = -errno;
-	else if ((size_t)n != strlen(value))
-		rc = -EIO;
-	close(fd);
-	return rc;
-}
 
 static int attr_writeu(const char *dir, const char *name, const char *attr,
 		       unsigned long long value)
@@ -51,39 +18,18 @@ static int attr_writeu(const char *dir, const char *name, const char *attr,
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%llu\n", value);
-	return attr_write(dir, name, attr, buf);
+	return emu_cfs_write(dir, name, attr, buf);
 }
 
-/* Read an attribute without its newline; 0 or -errno */
-static int attr_read(const char *dir, const char *name, const char *attr,
-		     char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
-
-	item_path(path, sizeof(path), dir, name, attr);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return 0;
-}
-
+/* A numeric attribute, or -errno: what EXPECT_EQ() compares directly */
 static long long attr_readu(const char *dir, const char *name,
 			    const char *attr)
 {
-	char buf[64];
+	unsigned long long val;
 	int rc;
 
-	rc = attr_read(dir, name, attr, buf, sizeof(buf));
-	return rc ? rc : strtoll(buf, NULL, 0);
+	rc = emu_cfs_readu(dir, name, attr, &val);
+	return rc ? rc : (long long)val;
 }
 
 /* The whole debugfs dump, malloc()ed, or NULL */
@@ -167,14 +113,8 @@ FIXTURE(platform) {
 
 FIXTURE_SETUP(platform)
 {
-	struct stat st;
-
-	if (stat(ROOT, &st)) {
-		/* configfs may not be mounted yet */
-		mount("none", CONFIGFS, "configfs", 0, NULL);
-		if (stat(ROOT, &st))
-			SKIP(return, "%s missing: module not loaded?", ROOT);
-	}
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 }
 
 static int forget(char (*names)[64], int *count, const char *name)
@@ -198,12 +138,14 @@ FIXTURE_TEARDOWN(platform)
 	int i;
 
 	for (i = nmade_devices - 1; i >= 0; i--) {
-		item_path(path, sizeof(path), "devices", made_devices[i], NULL);
+		emu_cfs_path(path, sizeof(path),
+			     "devices", made_devices[i], NULL);
 		if (rmdir(path))
 			TH_LOG("cleanup: rmdir %s: %s", path, strerror(errno));
 	}
 	for (i = nmade_iommus - 1; i >= 0; i--) {
-		item_path(path, sizeof(path), "iommus", made_iommus[i], NULL);
+		emu_cfs_path(path, sizeof(path),
+			     "iommus", made_iommus[i], NULL);
 		if (rmdir(path))
 			TH_LOG("cleanup: rmdir %s: %s", path, strerror(errno));
 	}
@@ -213,11 +155,10 @@ FIXTURE_TEARDOWN(platform)
 static int item_mkdir(const char *dir, const char *name)
 {
 	bool dev = !strcmp(dir, "devices");
-	char path[PATH_MAX];
+	int rc = emu_cfs_mkdir(dir, name);
 
-	item_path(path, sizeof(path), dir, name, NULL);
-	if (mkdir(path, 0755))
-		return -errno;
+	if (rc)
+		return rc;
 	if (dev && nmade_devices < MAX_ITEMS)
 		snprintf(made_devices[nmade_devices++], 64, "%s", name);
 	else if (!dev && nmade_iommus < MAX_ITEMS)
@@ -228,11 +169,10 @@ static int item_mkdir(const char *dir, const char *name)
 static int item_rmdir(const char *dir, const char *name)
 {
 	bool dev = !strcmp(dir, "devices");
-	char path[PATH_MAX];
+	int rc = emu_cfs_rmdir(dir, name);
 
-	item_path(path, sizeof(path), dir, name, NULL);
-	if (rmdir(path))
-		return -errno;
+	if (rc)
+		return rc;
 	if (dev)
 		forget(made_devices, &nmade_devices, name);
 	else
@@ -247,9 +187,9 @@ static int make_iommu(const char *name, const char *type)
 
 	rc = item_mkdir("iommus", name);
 	if (!rc)
-		rc = attr_write("iommus", name, "type", type);
+		rc = emu_cfs_write("iommus", name, "type", type);
 	if (!rc)
-		rc = attr_write("iommus", name, "enable", "1");
+		rc = emu_cfs_write("iommus", name, "enable", "1");
 	return rc;
 }
 
@@ -261,18 +201,20 @@ static int make_dev(const char *name, const char *iommu, unsigned int id,
 
 	rc = item_mkdir("devices", name);
 	if (!rc)
-		rc = attr_write("devices", name, "iommu", iommu);
+		rc = emu_cfs_write("devices", name, "iommu", iommu);
 	if (!rc)
 		rc = attr_writeu("devices", name, "id", id);
 	if (!rc)
 		rc = attr_writeu("devices", name, "group", tag);
 	if (!rc && enable)
-		rc = attr_write("devices", name, "enable", "1");
+		rc = emu_cfs_write("devices", name, "enable", "1");
 	return rc;
 }
 
-#define IOMMU_W(_name, _attr, _val) attr_write("iommus", _name, _attr, _val)
-#define DEV_W(_name, _attr, _val) attr_write("devices", _name, _attr, _val)
+#define IOMMU_W(_name, _attr, _val) \
+	emu_cfs_write("iommus", _name, _attr, _val)
+#define DEV_W(_name, _attr, _val) \
+	emu_cfs_write("devices", _name, _attr, _val)
 #define IOMMU_R(_name, _attr) attr_readu("iommus", _name, _attr)
 #define DEV_R(_name, _attr) attr_readu("devices", _name, _attr)
 
@@ -286,12 +228,12 @@ TEST_F(platform, layout)
 {
 	struct stat st;
 
-	ASSERT_EQ(0, stat(ROOT "/iommus", &st));
+	ASSERT_EQ(0, stat(EMU_CFS_ROOT "/iommus", &st));
 	ASSERT_TRUE(S_ISDIR(st.st_mode));
-	ASSERT_EQ(0, stat(ROOT "/devices", &st));
+	ASSERT_EQ(0, stat(EMU_CFS_ROOT "/devices", &st));
 	ASSERT_TRUE(S_ISDIR(st.st_mode));
 	/* Items can only be made in the two groups */
-	ASSERT_EQ(-1, mkdir(ROOT "/other", 0755));
+	ASSERT_EQ(-1, mkdir(EMU_CFS_ROOT "/other", 0755));
 }
 
 TEST_F(platform, iommu_type_defaults)
@@ -299,13 +241,13 @@ TEST_F(platform, iommu_type_defaults)
 	char buf[64];
 
 	ASSERT_OK(item_mkdir("iommus", "plat_s0"));
-	ASSERT_OK(attr_read("iommus", "plat_s0", "type", buf, sizeof(buf)));
+	ASSERT_OK(emu_cfs_read("iommus", "plat_s0", "type", buf, sizeof(buf)));
 	ASSERT_STREQ("", buf);
 	ASSERT_EQ(0, IOMMU_R("plat_s0", "enable"));
 	ASSERT_EQ(0, IOMMU_R("plat_s0", "ias"));
 
 	ASSERT_OK(IOMMU_W("plat_s0", "type", "smmuv3\n"));
-	ASSERT_OK(attr_read("iommus", "plat_s0", "type", buf, sizeof(buf)));
+	ASSERT_OK(emu_cfs_read("iommus", "plat_s0", "type", buf, sizeof(buf)));
 	ASSERT_STREQ("smmuv3", buf);
 	ASSERT_EQ(48, IOMMU_R("plat_s0", "ias"));
 	ASSERT_EQ(48, IOMMU_R("plat_s0", "oas"));
@@ -317,7 +259,7 @@ TEST_F(platform, iommu_type_defaults)
 	/* A new type loads that type's defaults */
 	ASSERT_OK(IOMMU_W("plat_s0", "ias", "40"));
 	ASSERT_OK(IOMMU_W("plat_s0", "type", "vtd"));
-	ASSERT_OK(attr_read("iommus", "plat_s0", "type", buf, sizeof(buf)));
+	ASSERT_OK(emu_cfs_read("iommus", "plat_s0", "type", buf, sizeof(buf)));
 	ASSERT_STREQ("vtd", buf);
 	ASSERT_EQ(48, IOMMU_R("plat_s0", "ias"));
 	ASSERT_EQ(48, IOMMU_R("plat_s0", "oas"));
@@ -501,9 +443,11 @@ TEST_F(platform, dev_attrs)
 	char buf[128];
 
 	ASSERT_OK(item_mkdir("devices", "plat_d0"));
-	ASSERT_OK(attr_read("devices", "plat_d0", "iommu", buf, sizeof(buf)));
+	ASSERT_OK(emu_cfs_read("devices", "plat_d0", "iommu", buf,
+			       sizeof(buf)));
 	ASSERT_STREQ("", buf);
-	ASSERT_OK(attr_read("devices", "plat_d0", "parent", buf, sizeof(buf)));
+	ASSERT_OK(emu_cfs_read("devices", "plat_d0", "parent", buf,
+			       sizeof(buf)));
 	ASSERT_STREQ("", buf);
 	EXPECT_EQ(0, DEV_R("plat_d0", "id"));
 	EXPECT_EQ(0, DEV_R("plat_d0", "group"));
@@ -511,13 +455,16 @@ TEST_F(platform, dev_attrs)
 	EXPECT_EQ(0, DEV_R("plat_d0", "enable"));
 
 	ASSERT_OK(DEV_W("plat_d0", "iommu", "plat_s0\n"));
-	ASSERT_OK(attr_read("devices", "plat_d0", "iommu", buf, sizeof(buf)));
+	ASSERT_OK(emu_cfs_read("devices", "plat_d0", "iommu", buf,
+			       sizeof(buf)));
 	ASSERT_STREQ("plat_s0", buf);
 	ASSERT_OK(DEV_W("plat_d0", "parent", "plat_d1"));
-	ASSERT_OK(attr_read("devices", "plat_d0", "parent", buf, sizeof(buf)));
+	ASSERT_OK(emu_cfs_read("devices", "plat_d0", "parent", buf,
+			       sizeof(buf)));
 	ASSERT_STREQ("plat_d1", buf);
 	ASSERT_OK(DEV_W("plat_d0", "parent", "\n"));
-	ASSERT_OK(attr_read("devices", "plat_d0", "parent", buf, sizeof(buf)));
+	ASSERT_OK(emu_cfs_read("devices", "plat_d0", "parent", buf,
+			       sizeof(buf)));
 	ASSERT_STREQ("", buf);
 	ASSERT_OK(DEV_W("plat_d0", "id", "0x1234"));
 	EXPECT_EQ(0x1234, DEV_R("plat_d0", "id"));
@@ -542,7 +489,8 @@ TEST_F(platform, dev_attrs)
 	EXPECT_ERR(EINVAL, DEV_W("plat_d0", "iommu", "a/b"));
 	buf[63] = '\0';
 	EXPECT_OK(DEV_W("plat_d0", "iommu", buf));
-	ASSERT_OK(attr_read("devices", "plat_d0", "iommu", buf, sizeof(buf)));
+	ASSERT_OK(emu_cfs_read("devices", "plat_d0", "iommu", buf,
+			       sizeof(buf)));
 	EXPECT_EQ(63, strlen(buf));
 }
 

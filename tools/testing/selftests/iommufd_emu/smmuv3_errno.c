@@ -35,10 +35,10 @@ static void sme_topology_down(void)
 	unsigned int i;
 
 	for (i = 0; i < NR_DEVS; i++)
-		sm_cfs_item("devices", dev_names[i], false);
-	sm_cfs_item("iommus", "sme_x", false);
-	sm_cfs_item("iommus", "sme_y", false);
-	sm_cfs_item("iommus", "sme_n", false);
+		emu_cfs_rmdir("devices", dev_names[i]);
+	emu_cfs_rmdir("iommus", "sme_x");
+	emu_cfs_rmdir("iommus", "sme_y");
+	emu_cfs_rmdir("iommus", "sme_n");
 }
 
 FIXTURE_SETUP(sme)
@@ -50,8 +50,8 @@ FIXTURE_SETUP(sme)
 	self->fd = -1;
 	for (i = 0; i < NR_DEVS; i++)
 		self->dfd[i] = -1;
-	if (!sm_platform_ready())
-		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	sme_topology_down();
 	ASSERT_OK(sm_smmu_make("sme_x", NULL));
 	ASSERT_OK(sm_smmu_make("sme_y", y_caps));

@@ -28,9 +28,9 @@ FIXTURE(smev) {
 
 static void smev_topology_down(void)
 {
-	sm_cfs_item("devices", "smev_a", false);
-	sm_cfs_item("devices", "smev_b", false);
-	sm_cfs_item("iommus", INST, false);
+	emu_cfs_rmdir("devices", "smev_a");
+	emu_cfs_rmdir("devices", "smev_b");
+	emu_cfs_rmdir("iommus", INST);
 }
 
 FIXTURE_SETUP(smev)
@@ -39,8 +39,8 @@ FIXTURE_SETUP(smev)
 	static const __u32 vsids[] = { VSID_A, VSID_B };
 
 	sm_vm_init(&self->vm, self->dev, names, vsids, 2);
-	if (!sm_platform_ready())
-		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	smev_topology_down();
 	ASSERT_OK(sm_smmu_make(INST, NULL));
 	ASSERT_OK(sm_dev_make("smev_a", INST, 0x100, 8));

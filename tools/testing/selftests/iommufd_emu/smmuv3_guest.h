@@ -24,7 +24,6 @@
 #include <endian.h>
 #include <poll.h>
 #include <stddef.h>
-#include <sys/mount.h>
 
 #include <linux/iommufd_emu.h>
 
@@ -50,48 +49,7 @@ static inline __u64 sm_get(__u64 v, unsigned int hi, unsigned int lo)
 
 /* ==== the emulated platform ============================================ */
 
-#define SM_CFS_MOUNT	"/sys/kernel/config"
-#define SM_CFS_ROOT	SM_CFS_MOUNT "/iommufd_emu"
 #define SM_NODE_DIR	"/dev/iommufd-emu"
-
-/* Write @value to configfs attribute <kind>/<item>/<attr>; 0 or -errno */
-static inline int sm_cfs_set(const char *kind, const char *item,
-			     const char *attr, const char *value)
-{
-	char path[PATH_MAX];
-	ssize_t done;
-	int afd;
-
-	snprintf(path, sizeof(path), "%s/%s/%s/%s", SM_CFS_ROOT, kind, item,
-		 attr);
-	afd = open(path, O_WRONLY | O_CLOEXEC);
-	if (afd < 0)
-		return -errno;
-	done = write(afd, value, strlen(value));
-	if (done < 0)
-		done = -errno;
-	close(afd);
-	return done < 0 ? (int)done : 0;
-}
-
-/* mkdir (@make) or rmdir of configfs item <kind>/<item>; 0 or -errno */
-static inline int sm_cfs_item(const char *kind, const char *item, bool make)
-{
-	char path[PATH_MAX];
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s/%s", SM_CFS_ROOT, kind, item);
-	rc = make ? mkdir(path, 0755) : rmdir(path);
-	return rc ? -errno : 0;
-}
-
-/* Is the module's configfs tree reachable (mounting configfs if needed)? */
-static inline bool sm_platform_ready(void)
-{
-	if (access(SM_CFS_ROOT, F_OK))
-		mount("none", SM_CFS_MOUNT, "configfs", 0, NULL);
-	return access(SM_CFS_ROOT, F_OK) == 0;
-}
 
 /*
  * Make and enable an SMMUv3 instance. @attrs lists extra "name=value"
@@ -102,19 +60,19 @@ static inline int sm_smmu_make(const char *name, const char *const *attrs)
 	char key[64];
 	int rc;
 
-	rc = sm_cfs_item("iommus", name, true);
+	rc = emu_cfs_mkdir("iommus", name);
 	if (!rc)
-		rc = sm_cfs_set("iommus", name, "type", "smmuv3");
+		rc = emu_cfs_write("iommus", name, "type", "smmuv3");
 	for (; !rc && attrs && *attrs; attrs++) {
 		const char *eq = strchr(*attrs, '=');
 
 		if (!eq || eq - *attrs >= (long)sizeof(key))
 			return -EINVAL;
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - *attrs), *attrs);
-		rc = sm_cfs_set("iommus", name, key, eq + 1);
+		rc = emu_cfs_write("iommus", name, key, eq + 1);
 	}
 	if (!rc)
-		rc = sm_cfs_set("iommus", name, "enable", "1");
+		rc = emu_cfs_write("iommus", name, "enable", "1");
 	return rc;
 }
 
@@ -122,27 +80,20 @@ static inline int sm_smmu_make(const char *name, const char *const *attrs)
 static inline int sm_dev_make(const char *name, const char *smmu, __u32 sid,
 			      unsigned int pasid_bits)
 {
-	char num[24];
-	int rc;
+	char sid_s[24], bits_s[24];
+	const char *const kv[] = {
+		"iommu", smmu, "id", sid_s, "pasid_bits", bits_s, NULL,
+	};
 
-	rc = sm_cfs_item("devices", name, true);
-	if (!rc)
-		rc = sm_cfs_set("devices", name, "iommu", smmu);
-	snprintf(num, sizeof(num), "0x%x", sid);
-	if (!rc)
-		rc = sm_cfs_set("devices", name, "id", num);
-	snprintf(num, sizeof(num), "%u", pasid_bits);
-	if (!rc)
-		rc = sm_cfs_set("devices", name, "pasid_bits", num);
-	if (!rc)
-		rc = sm_cfs_set("devices", name, "enable", "1");
-	return rc;
+	snprintf(sid_s, sizeof(sid_s), "0x%x", sid);
+	snprintf(bits_s, sizeof(bits_s), "%u", pasid_bits);
+	return emu_cfs_make("devices", name, kv, true);
 }
 
 /* Hot-unplug (@on false) or replug a device */
 static inline int sm_dev_plug(const char *name, bool on)
 {
-	return sm_cfs_set("devices", name, "enable", on ? "1" : "0");
+	return emu_cfs_write("devices", name, "enable", on ? "1" : "0");
 }
 
 /* The device's fd, or -1 */

@@ -33,10 +33,10 @@
 
 static void smn_topology_down(void)
 {
-	sm_cfs_item("devices", "smn_a", false);
-	sm_cfs_item("devices", "smn_b", false);
-	sm_cfs_item("iommus", INST, false);
-	sm_cfs_item("iommus", "smn_other", false);
+	emu_cfs_rmdir("devices", "smn_a");
+	emu_cfs_rmdir("devices", "smn_b");
+	emu_cfs_rmdir("iommus", INST);
+	emu_cfs_rmdir("iommus", "smn_other");
 }
 
 /* Returns false when the module is not there (the test then skips) */
@@ -47,7 +47,7 @@ static bool smn_prepare(struct __test_metadata *_metadata, struct sm_vm *vm,
 	static const __u32 vsids[] = { VSID_A, VSID_B };
 
 	sm_vm_init(vm, dev, names, vsids, 2);
-	if (!sm_platform_ready())
+	if (!emu_cfs_ready())
 		return false;
 	smn_topology_down();
 	ASSERT_OK(sm_smmu_make(INST, NULL));
@@ -63,7 +63,7 @@ FIXTURE(smn) {
 FIXTURE_SETUP(smn)
 {
 	if (!smn_prepare(_metadata, &self->vm, self->dev))
-		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 }
 
 FIXTURE_TEARDOWN(smn)
@@ -191,7 +191,7 @@ TEST_F(smn, hw_info_follows_configfs)
 		ASSERT_LE(0, fd);
 		ASSERT_OK(sm_smmu_make("smn_other", cases[i].attrs));
 		/* Device B moves to the instance under test */
-		sm_cfs_item("devices", "smn_b", false);
+		emu_cfs_rmdir("devices", "smn_b");
 		ASSERT_OK(sm_dev_make("smn_b", "smn_other", 0x7, 0));
 		dfd = sm_dev_open("smn_b");
 		ASSERT_LE(0, dfd);
@@ -215,8 +215,8 @@ TEST_F(smn, hw_info_follows_configfs)
 		EXPECT_TRUE(info.idr[5] & IDR5_GRAN4K);
 		close(dfd);
 		close(fd);
-		ASSERT_OK(sm_cfs_item("devices", "smn_b", false));
-		ASSERT_OK(sm_cfs_item("iommus", "smn_other", false));
+		ASSERT_OK(emu_cfs_rmdir("devices", "smn_b"));
+		ASSERT_OK(emu_cfs_rmdir("iommus", "smn_other"));
 	}
 }
 
@@ -482,7 +482,7 @@ FIXTURE(smn_tlb) {
 FIXTURE_SETUP(smn_tlb)
 {
 	if (!smn_prepare(_metadata, &self->vm, self->dev))
-		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 }
 
 FIXTURE_TEARDOWN(smn_tlb)
@@ -648,7 +648,7 @@ FIXTURE(smn_cd) {
 FIXTURE_SETUP(smn_cd)
 {
 	if (!smn_prepare(_metadata, &self->vm, self->dev))
-		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 }
 
 FIXTURE_TEARDOWN(smn_cd)

@@ -281,8 +281,8 @@ static void sms_topology_down(void)
 	unsigned int i;
 
 	for (i = 0; i < NR_SDEVS; i++)
-		sm_cfs_item("devices", sdev_names[i], false);
-	sm_cfs_item("iommus", INST, false);
+		emu_cfs_rmdir("devices", sdev_names[i]);
+	emu_cfs_rmdir("iommus", INST);
 }
 
 FIXTURE_SETUP(sms)
@@ -291,8 +291,8 @@ FIXTURE_SETUP(sms)
 	unsigned int i;
 
 	sm_vm_init(&self->vm, self->dev, sdev_names, first_vsids, NR_SDEVS);
-	if (!sm_platform_ready())
-		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	sms_topology_down();
 	ASSERT_OK(sm_smmu_make(INST, NULL));
 	for (i = 0; i < NR_SDEVS; i++)

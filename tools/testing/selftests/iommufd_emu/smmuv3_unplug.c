@@ -31,9 +31,9 @@ FIXTURE(smu) {
 
 static void smu_topology_down(void)
 {
-	sm_cfs_item("devices", "smu_a", false);
-	sm_cfs_item("devices", "smu_b", false);
-	sm_cfs_item("iommus", INST, false);
+	emu_cfs_rmdir("devices", "smu_a");
+	emu_cfs_rmdir("devices", "smu_b");
+	emu_cfs_rmdir("iommus", INST);
 }
 
 FIXTURE_SETUP(smu)
@@ -44,8 +44,8 @@ FIXTURE_SETUP(smu)
 	static const __u32 vsids[] = { VSID_A, VSID_B };
 
 	sm_vm_init(&self->vm, self->dev, names, vsids, 2);
-	if (!sm_platform_ready())
-		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	smu_topology_down();
 	ASSERT_OK(sm_smmu_make(INST, NULL));
 	ASSERT_OK(sm_dev_make("smu_a", INST, 0x100, 0));
@@ -77,15 +77,15 @@ FIXTURE_TEARDOWN(smu)
 
 /* The instance can be neither disabled nor removed */
 #define expect_instance_held() do {					\
-	EXPECT_ERR(EBUSY, sm_cfs_set("iommus", INST, "enable", "0"));	\
-	EXPECT_ERR(EBUSY, sm_cfs_item("iommus", INST, false));		\
+	EXPECT_ERR(EBUSY, emu_cfs_write("iommus", INST, "enable", "0"));\
+	EXPECT_ERR(EBUSY, emu_cfs_rmdir("iommus", INST));		\
 } while (0)
 
 /* Remove both devices, then the instance */
 #define expect_topology_removable() do {				\
-	EXPECT_OK(sm_cfs_item("devices", "smu_a", false));		\
-	EXPECT_OK(sm_cfs_item("devices", "smu_b", false));		\
-	EXPECT_OK(sm_cfs_item("iommus", INST, false));			\
+	EXPECT_OK(emu_cfs_rmdir("devices", "smu_a"));			\
+	EXPECT_OK(emu_cfs_rmdir("devices", "smu_b"));			\
+	EXPECT_OK(emu_cfs_rmdir("iommus", INST));			\
 } while (0)
 
 /* QEMU's device_del of one device of the vSMMU, @last of them or not */
@@ -244,8 +244,8 @@ TEST_F(smu, viommu_outlives_its_device)
 	A->dfd = -1;
 	close(B->dfd);
 	B->dfd = -1;
-	EXPECT_OK(sm_cfs_item("devices", "smu_a", false));
-	EXPECT_OK(sm_cfs_item("devices", "smu_b", false));
+	EXPECT_OK(emu_cfs_rmdir("devices", "smu_a"));
+	EXPECT_OK(emu_cfs_rmdir("devices", "smu_b"));
 	expect_instance_held();
 	/* Invalidation still works; there is no vSID to name any more */
 	EXPECT_OK(sm_invalidate1(FD, self->vm.viommu, sm_tlbi_nh_all()));
@@ -258,8 +258,8 @@ TEST_F(smu, viommu_outlives_its_device)
 	expect_instance_held();
 	ASSERT_OK(emu_destroy(FD, self->vm.viommu));
 	/* The stage-2 HWPT does not hold the instance, and outlives it */
-	EXPECT_OK(sm_cfs_set("iommus", INST, "enable", "0"));
-	EXPECT_OK(sm_cfs_item("iommus", INST, false));
+	EXPECT_OK(emu_cfs_write("iommus", INST, "enable", "0"));
+	EXPECT_OK(emu_cfs_rmdir("iommus", INST));
 	EXPECT_OK(emu_destroy(FD, self->vm.s2));
 }
 
@@ -331,10 +331,10 @@ TEST(viommu_alloc_races_device_rmdir)
 	__u32 ioas;
 	int dfd;
 
-	if (!sm_platform_ready())
-		SKIP(return, "%s missing: module not loaded?", SM_CFS_ROOT);
-	sm_cfs_item("devices", "smr_dev", false);
-	sm_cfs_item("iommus", "smr_smmu", false);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
+	emu_cfs_rmdir("devices", "smr_dev");
+	emu_cfs_rmdir("iommus", "smr_smmu");
 	ASSERT_OK(sm_smmu_make("smr_smmu", NULL));
 	for (round = 0; round < 40; round++) {
 		struct smr_race r = { .fd = emu_open() };
@@ -349,7 +349,7 @@ TEST(viommu_alloc_races_device_rmdir)
 		ASSERT_EQ(0, pthread_create(&thread, NULL, smr_alloc_fn, &r));
 		usleep(round * 97 % 3000);
 		/* The device goes while vIOMMUs come and go through it */
-		EXPECT_OK(sm_cfs_item("devices", "smr_dev", false));
+		EXPECT_OK(emu_cfs_rmdir("devices", "smr_dev"));
 		__atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
 		ASSERT_EQ(0, pthread_join(thread, NULL));
 		EXPECT_EQ(0, r.unexpected);
@@ -362,7 +362,7 @@ TEST(viommu_alloc_races_device_rmdir)
 	}
 	/* The race was run: allocations did succeed through the device */
 	EXPECT_LT(0, allocated);
-	EXPECT_OK(sm_cfs_item("iommus", "smr_smmu", false));
+	EXPECT_OK(emu_cfs_rmdir("iommus", "smr_smmu"));
 }
 
 TEST_HARNESS_MAIN

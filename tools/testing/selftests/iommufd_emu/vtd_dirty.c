@@ -43,8 +43,8 @@ FIXTURE_SETUP(vtd_dirty)
 
 	self->fd = -1;
 	self->dfd = -1;
-	if (!vtd_cfs_ready())
-		SKIP(return, "%s missing: module not loaded?", VTD_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	ASSERT_OK(vtd_make_iommu(INST, caps));
 	ASSERT_OK(vtd_make_dev(DEV, INST, 0x100, 0, 8));
 	self->fd = emu_open();
@@ -68,13 +68,9 @@ FIXTURE_TEARDOWN(vtd_dirty)
 {
 	static const char * const devs[] = { DEV, NULL };
 	static const char * const iommus[] = { INST, NULL };
+	int *const fds[] = { &self->dfd, &self->fd, NULL };
 
-	if (self->dfd >= 0)
-		close(self->dfd);
-	if (self->fd >= 0)
-		close(self->fd);
-	vtd_guest_free(&self->g);
-	vtd_cfs_cleanup(devs, iommus);
+	vtd_fixture_release(fds, &self->g, devs, iommus);
 }
 
 /* IOMMU_GET_HW_INFO: VT-d ecap_reg and the generic capabilities */
@@ -201,13 +197,13 @@ TEST_F(vtd_dirty, hw_info_and_alloc)
 		IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_ALLOC_NEST_PARENT,
 		IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_ALLOC_PASID,
 	};
-	unsigned long val = 2;
+	unsigned long long val = 2;
 	__u64 ecap, caps;
 	__u32 id = 0, hwpt;
 	unsigned int i, j;
 	int dfd;
 
-	ASSERT_OK(vtd_cfs_get("iommus", INST, "dirty_tracking", &val));
+	ASSERT_OK(emu_cfs_readu("iommus", INST, "dirty_tracking", &val));
 	ASSERT_EQ(1, val);
 	ASSERT_OK(hw_info_caps(self->fd, self->dev_id, &ecap, &caps));
 	EXPECT_TRUE(ecap & VTD_ECAP_SLADS);
@@ -223,9 +219,9 @@ TEST_F(vtd_dirty, hw_info_and_alloc)
 	ASSERT_OK(vtd_make_iommu("vtdd_dflt", NULL));
 	ASSERT_OK(vtd_make_iommu("vtdd_off", off));
 	ASSERT_OK(vtd_make_iommu("vtdd_s1", no_s2));
-	ASSERT_OK(vtd_cfs_get("iommus", "vtdd_dflt", "dirty_tracking", &val));
+	ASSERT_OK(emu_cfs_readu("iommus", "vtdd_dflt", "dirty_tracking", &val));
 	EXPECT_EQ(0, val);
-	ASSERT_OK(vtd_cfs_get("iommus", "vtdd_s1", "dirty_tracking", &val));
+	ASSERT_OK(emu_cfs_readu("iommus", "vtdd_s1", "dirty_tracking", &val));
 	EXPECT_EQ(1, val);
 	for (i = 0; devs[i]; i++) {
 		ASSERT_OK(vtd_make_dev(devs[i], iommus[i], 0x100, 0, 8));
@@ -244,15 +240,15 @@ TEST_F(vtd_dirty, hw_info_and_alloc)
 		ASSERT_OK(emu_destroy(self->fd, hwpt));
 		close(dfd);
 	}
-	vtd_cfs_cleanup(devs, iommus);
+	emu_cfs_cleanup(devs, iommus);
 
 	/* A boolean, written before the instance is enabled */
-	EXPECT_ERR(EBUSY, vtd_cfs_set("iommus", INST, "dirty_tracking", "0"));
-	ASSERT_OK(vtd_cfs_mkdir("iommus", "vtdd_new"));
-	ASSERT_OK(vtd_cfs_set("iommus", "vtdd_new", "type", "vtd"));
-	EXPECT_ERR(EINVAL, vtd_cfs_set("iommus", "vtdd_new", "dirty_tracking",
-				       "2"));
-	ASSERT_OK(vtd_cfs_rmdir("iommus", "vtdd_new"));
+	EXPECT_ERR(EBUSY, emu_cfs_write("iommus", INST, "dirty_tracking", "0"));
+	ASSERT_OK(emu_cfs_mkdir("iommus", "vtdd_new"));
+	ASSERT_OK(emu_cfs_write("iommus", "vtdd_new", "type", "vtd"));
+	EXPECT_ERR(EINVAL, emu_cfs_write("iommus", "vtdd_new",
+					 "dirty_tracking", "2"));
+	ASSERT_OK(emu_cfs_rmdir("iommus", "vtdd_new"));
 }
 
 /* Second stage only: DMA writes mark exactly the pages they wrote, once */

@@ -46,8 +46,8 @@ FIXTURE_SETUP(vtd_errno)
 	self->fd = -1;
 	self->df = -1;
 	self->db = -1;
-	if (!vtd_cfs_ready())
-		SKIP(return, "%s missing: module not loaded?", VTD_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	ASSERT_OK(vtd_make_iommu(FULL, NULL));
 	ASSERT_OK(vtd_make_iommu(BARE, bare));
 	ASSERT_OK(vtd_make_dev(DEV_FULL, FULL, 0x8, 0, 8));
@@ -79,14 +79,9 @@ FIXTURE_TEARDOWN(vtd_errno)
 {
 	static const char * const devs[] = { DEV_FULL, DEV_BARE, NULL };
 	static const char * const iommus[] = { FULL, BARE, NULL };
-	int *fds[] = { &self->df, &self->db, &self->fd };
-	unsigned int i;
+	int *const fds[] = { &self->df, &self->db, &self->fd, NULL };
 
-	for (i = 0; i < ARRAY_SIZE(fds); i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-	vtd_guest_free(&self->g);
-	vtd_cfs_cleanup(devs, iommus);
+	vtd_fixture_release(fds, &self->g, devs, iommus);
 }
 
 /* One nested allocation expected to fail with @_errno */

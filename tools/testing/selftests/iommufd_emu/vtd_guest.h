@@ -17,8 +17,6 @@
 #ifndef __IOMMUFD_EMU_VTD_GUEST_H
 #define __IOMMUFD_EMU_VTD_GUEST_H
 
-#include <sys/mount.h>
-
 #include <linux/iommufd_emu.h>
 
 #include "mock_ops.h"
@@ -433,112 +431,19 @@ static inline int vtd_fault_wait(int fault_fd, struct iommu_hwpt_pgfault *rec,
 
 /* ---- configfs topology ---- */
 
-#define VTD_CFS_MOUNT	"/sys/kernel/config"
-#define VTD_CFS_ROOT	VTD_CFS_MOUNT "/iommufd_emu"
 #define VTD_NODE_DIR	"/dev/iommufd-emu"
-
-static inline void vtd_cfs_path(char *buf, size_t len, const char *kind,
-				const char *item, const char *attr)
-{
-	if (attr)
-		snprintf(buf, len, VTD_CFS_ROOT "/%s/%s/%s", kind, item, attr);
-	else
-		snprintf(buf, len, VTD_CFS_ROOT "/%s/%s", kind, item);
-}
-
-/* Write @val to @kind/@item/@attr ("iommus" or "devices"). */
-static inline int vtd_cfs_set(const char *kind, const char *item,
-			      const char *attr, const char *val)
-{
-	char path[PATH_MAX];
-	ssize_t done;
-	int fd;
-
-	vtd_cfs_path(path, sizeof(path), kind, item, attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	done = write(fd, val, strlen(val));
-	close(fd);
-	return done < 0 ? -errno : 0;
-}
-
-/* Read @kind/@item/@attr as a number. */
-static inline int vtd_cfs_get(const char *kind, const char *item,
-			      const char *attr, unsigned long *val)
-{
-	char path[PATH_MAX], text[64];
-	ssize_t got;
-	int fd;
-
-	vtd_cfs_path(path, sizeof(path), kind, item, attr);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	got = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (got < 0)
-		return -errno;
-	text[got] = 0;
-	*val = strtoul(text, NULL, 0);
-	return 0;
-}
-
-static inline int vtd_cfs_mkdir(const char *kind, const char *item)
-{
-	char path[PATH_MAX];
-
-	vtd_cfs_path(path, sizeof(path), kind, item, NULL);
-	return mkdir(path, 0755) ? -errno : 0;
-}
-
-static inline int vtd_cfs_rmdir(const char *kind, const char *item)
-{
-	char path[PATH_MAX];
-
-	vtd_cfs_path(path, sizeof(path), kind, item, NULL);
-	return rmdir(path) ? -errno : 0;
-}
-
-/* Is the configfs tree there (mounting it if needed)? */
-static inline bool vtd_cfs_ready(void)
-{
-	struct stat st;
-
-	if (!stat(VTD_CFS_ROOT, &st))
-		return true;
-	mount("none", VTD_CFS_MOUNT, "configfs", 0, NULL);
-	return !stat(VTD_CFS_ROOT, &st);
-}
-
-/*
- * Create item @item of @kind and write the NULL-terminated list of
- * "attr", "value" pairs in order, stopping at the first failure; enable
- * it when @enable. Writing "type" first is the caller's business.
- */
-static inline int vtd_cfs_make(const char *kind, const char *item,
-			       const char * const *attrs, bool enable)
-{
-	int rc = vtd_cfs_mkdir(kind, item);
-
-	for (; !rc && attrs && attrs[0]; attrs += 2)
-		rc = vtd_cfs_set(kind, item, attrs[0], attrs[1]);
-	if (!rc && enable)
-		rc = vtd_cfs_set(kind, item, "enable", "1");
-	return rc;
-}
 
 /* A VT-d instance with default caps except those in @attrs, enabled. */
 static inline int vtd_make_iommu(const char *name, const char * const *attrs)
 {
-	int rc = vtd_cfs_mkdir("iommus", name);
+	int rc = emu_cfs_mkdir("iommus", name);
 
 	if (!rc)
-		rc = vtd_cfs_set("iommus", name, "type", "vtd");
+		rc = emu_cfs_write("iommus", name, "type", "vtd");
 	for (; !rc && attrs && attrs[0]; attrs += 2)
-		rc = vtd_cfs_set("iommus", name, attrs[0], attrs[1]);
+		rc = emu_cfs_write("iommus", name, attrs[0], attrs[1]);
 	if (!rc)
-		rc = vtd_cfs_set("iommus", name, "enable", "1");
+		rc = emu_cfs_write("iommus", name, "enable", "1");
 	return rc;
 }
 
@@ -556,7 +461,7 @@ static inline int vtd_make_dev(const char *name, const char *iommu,
 	snprintf(rid_s, sizeof(rid_s), "%u", rid);
 	snprintf(group_s, sizeof(group_s), "%u", group);
 	snprintf(bits_s, sizeof(bits_s), "%u", pasid_bits);
-	return vtd_cfs_make("devices", name, attrs, true);
+	return emu_cfs_make("devices", name, attrs, true);
 }
 
 /* An enabled sub-device of @parent; @pasid 0 lets the kernel choose. */
@@ -570,17 +475,22 @@ static inline int vtd_make_subdev(const char *name, const char *parent,
 
 	snprintf(group_s, sizeof(group_s), "%u", group);
 	snprintf(pasid_s, sizeof(pasid_s), "%u", pasid);
-	return vtd_cfs_make("devices", name, attrs, true);
+	return emu_cfs_make("devices", name, attrs, true);
 }
 
-/* Remove whatever of @devs and @iommus exists, devices first. */
-static inline void vtd_cfs_cleanup(const char * const *devs,
-				   const char * const *iommus)
+/*
+ * A fixture teardown: close the fds in the NULL-ended @fds that are open,
+ * free the guest, then remove @devs and @iommus as emu_cfs_cleanup() does.
+ */
+static inline void vtd_fixture_release(int *const *fds, struct vtd_guest *g,
+				       const char * const *devs,
+				       const char * const *iommus)
 {
-	for (; devs && *devs; devs++)
-		vtd_cfs_rmdir("devices", *devs);
-	for (; iommus && *iommus; iommus++)
-		vtd_cfs_rmdir("iommus", *iommus);
+	for (; *fds; fds++)
+		if (**fds >= 0)
+			close(**fds);
+	vtd_guest_free(g);
+	emu_cfs_cleanup(devs, iommus);
 }
 
 /* ---- the device nodes ---- */

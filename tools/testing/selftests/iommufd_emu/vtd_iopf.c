@@ -54,8 +54,8 @@ FIXTURE_SETUP(vtd_iopf)
 	self->fd = -1;
 	self->dfd = -1;
 	self->fault_fd = -1;
-	if (!vtd_cfs_ready())
-		SKIP(return, "%s missing: module not loaded?", VTD_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	ASSERT_OK(vtd_make_iommu(INST, NULL));
 	ASSERT_OK(vtd_make_dev(DEV, INST, 0x50, 0, 8));
 	self->fd = emu_open();
@@ -92,15 +92,9 @@ FIXTURE_TEARDOWN(vtd_iopf)
 {
 	static const char * const devs[] = { SUB, DEV, GRP_A, GRP_B, NULL };
 	static const char * const iommus[] = { INST, NULL };
+	int *const fds[] = { &self->dfd, &self->fault_fd, &self->fd, NULL };
 
-	if (self->dfd >= 0)
-		close(self->dfd);
-	if (self->fault_fd >= 0)
-		close(self->fault_fd);
-	if (self->fd >= 0)
-		close(self->fd);
-	vtd_guest_free(&self->g);
-	vtd_cfs_cleanup(devs, iommus);
+	vtd_fixture_release(fds, &self->g, devs, iommus);
 }
 
 #define IOVA(_page)	(FS_IOVA + (_page) * PAGE_SIZE)
@@ -574,7 +568,7 @@ TEST_F(vtd_iopf, group_unplugged)
 	struct dma_job job;
 
 	start_group_read(&job, recs, buf);
-	ASSERT_OK(vtd_cfs_set("devices", DEV, "enable", "0"));
+	ASSERT_OK(emu_cfs_write("devices", DEV, "enable", "0"));
 	expect_dma_dropped(&job);
 	EXPECT_ERR(EINVAL, mock_respond(self->fault_fd, recs[0].cookie,
 					IOMMUFD_PAGE_RESP_SUCCESS));
@@ -687,7 +681,7 @@ TEST_F(vtd_iopf, unplug_while_waiting)
 	char c;
 
 	start_faulting_read(&job, &rec, &c);
-	ASSERT_OK(vtd_cfs_set("devices", DEV, "enable", "0"));
+	ASSERT_OK(emu_cfs_write("devices", DEV, "enable", "0"));
 	expect_dma_dropped(&job);
 	EXPECT_ERR(ENODEV, vtd_dma_peek(self->dfd, 0, IOVA(0)));
 	EXPECT_OK(emu_destroy(self->fd, self->iopf));
@@ -719,7 +713,7 @@ TEST_F(vtd_iopf, unplug_one_of_a_group_while_waiting)
 	ASSERT_OK(vtd_fault_wait(self->fault_fd, &rec, WAIT_MS));
 	EXPECT_EQ(a_id, rec.dev_id);
 
-	ASSERT_OK(vtd_cfs_set("devices", GRP_A, "enable", "0"));
+	ASSERT_OK(emu_cfs_write("devices", GRP_A, "enable", "0"));
 	expect_dma_dropped(&job);
 	EXPECT_ERR(EINVAL, mock_respond(self->fault_fd, rec.cookie,
 					IOMMUFD_PAGE_RESP_SUCCESS));

@@ -59,8 +59,8 @@ FIXTURE_SETUP(vtd_nested)
 
 	self->fd = -1;
 	self->dfd = -1;
-	if (!vtd_cfs_ready())
-		SKIP(return, "%s missing: module not loaded?", VTD_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	ASSERT_OK(vtd_make_iommu(INST, caps));
 	ASSERT_OK(vtd_make_dev(DEV, INST, 0x100, 0, 8));
 	self->fd = emu_open();
@@ -87,13 +87,9 @@ FIXTURE_TEARDOWN(vtd_nested)
 {
 	static const char * const devs[] = { DEV, NULL };
 	static const char * const iommus[] = { INST, NULL };
+	int *const fds[] = { &self->dfd, &self->fd, NULL };
 
-	if (self->dfd >= 0)
-		close(self->dfd);
-	if (self->fd >= 0)
-		close(self->fd);
-	vtd_guest_free(&self->g);
-	vtd_cfs_cleanup(devs, iommus);
+	vtd_fixture_release(fds, &self->g, devs, iommus);
 }
 
 /* Byte @off of data page @page as the host sees it */
@@ -189,7 +185,7 @@ TEST_F(vtd_nested, hw_info_caps_off)
 					       IOMMU_HWPT_ALLOC_NEST_PARENT,
 					       &id));
 	close(dfd);
-	vtd_cfs_cleanup(devs, iommus);
+	emu_cfs_cleanup(devs, iommus);
 }
 
 /* QEMU's order: parent, GET_HW_INFO, S1 alloc, replace, DMA, detach */

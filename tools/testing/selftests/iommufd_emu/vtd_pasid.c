@@ -43,8 +43,8 @@ FIXTURE_SETUP(vtd_pasid)
 	self->a = -1;
 	self->b = -1;
 	self->c = -1;
-	if (!vtd_cfs_ready())
-		SKIP(return, "%s missing: module not loaded?", VTD_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	ASSERT_OK(vtd_make_iommu(INST, NULL));
 	ASSERT_OK(vtd_make_dev(DEV_A, INST, 0x10, 3, 8));
 	ASSERT_OK(vtd_make_dev(DEV_B, INST, 0x11, 3, 8));
@@ -70,14 +70,9 @@ FIXTURE_TEARDOWN(vtd_pasid)
 {
 	static const char * const devs[] = { DEV_A, DEV_B, DEV_C, NULL };
 	static const char * const iommus[] = { INST, NULL };
-	int *fds[] = { &self->a, &self->b, &self->c, &self->fd };
-	unsigned int i;
+	int *const fds[] = { &self->a, &self->b, &self->c, &self->fd, NULL };
 
-	for (i = 0; i < ARRAY_SIZE(fds); i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-	vtd_guest_free(&self->g);
-	vtd_cfs_cleanup(devs, iommus);
+	vtd_fixture_release(fds, &self->g, devs, iommus);
 }
 
 #define DATA_GPA(_page)	(self->data + (_page) * PAGE_SIZE)

@@ -184,8 +184,8 @@ FIXTURE_SETUP(vtd_stress)
 	self->st.fd = -1;
 	self->st.dev = -1;
 	self->st.sub = -1;
-	if (!vtd_cfs_ready())
-		SKIP(return, "%s missing: module not loaded?", VTD_CFS_ROOT);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
 	ASSERT_OK(vtd_make_iommu(INST, NULL));
 	ASSERT_OK(vtd_make_dev(DEV, INST, 0x60, 0, 4));
 	ASSERT_OK(vtd_make_subdev(SUB, DEV, 0, 1));
@@ -209,15 +209,9 @@ FIXTURE_TEARDOWN(vtd_stress)
 {
 	static const char * const devs[] = { SUB, DEV, NULL };
 	static const char * const iommus[] = { INST, NULL };
+	int *const fds[] = { &self->st.sub, &self->st.dev, &self->st.fd, NULL };
 
-	if (self->st.sub >= 0)
-		close(self->st.sub);
-	if (self->st.dev >= 0)
-		close(self->st.dev);
-	if (self->st.fd >= 0)
-		close(self->st.fd);
-	vtd_guest_free(&self->g);
-	vtd_cfs_cleanup(devs, iommus);
+	vtd_fixture_release(fds, &self->g, devs, iommus);
 }
 
 static unsigned int stress_seconds(void)
@@ -305,7 +299,7 @@ TEST_F_TIMEOUT(vtd_stress, unplug_sub_under_dma, 120)
 	ASSERT_EQ(0, pthread_create(&pasids.thread, NULL, worker_fn,
 				    &pasids));
 	usleep(300000);
-	ASSERT_OK(vtd_cfs_set("devices", SUB, "enable", "0"));
+	ASSERT_OK(emu_cfs_write("devices", SUB, "enable", "0"));
 	pthread_join(reader.thread, NULL);
 	EXPECT_EQ(0, reader.bad[0]);
 	if (reader.bad[0])

@@ -54,9 +54,9 @@ FIXTURE_SETUP(vtd_subdev)
 	self->s2 = -1;
 	self->p1 = -1;
 	self->p2 = -1;
-	if (!vtd_cfs_ready())
-		SKIP(return, "%s missing: module not loaded?", VTD_CFS_ROOT);
-	vtd_cfs_cleanup(all_devs, all_iommus);
+	if (!emu_cfs_ready())
+		SKIP(return, "%s missing: module not loaded?", EMU_CFS_ROOT);
+	emu_cfs_cleanup(all_devs, all_iommus);
 	ASSERT_OK(vtd_make_iommu(INST, NULL));
 	ASSERT_OK(vtd_make_dev(P1, INST, 0x20, 0, 8));
 	ASSERT_OK(vtd_make_dev(P2, INST, 0x21, 0, 8));
@@ -83,15 +83,10 @@ FIXTURE_SETUP(vtd_subdev)
 
 FIXTURE_TEARDOWN(vtd_subdev)
 {
-	int *fds[] = { &self->s1, &self->s2, &self->p1, &self->p2,
-		       &self->fd };
-	unsigned int i;
+	int *const fds[] = { &self->s1, &self->s2, &self->p1, &self->p2,
+			      &self->fd, NULL };
 
-	for (i = 0; i < ARRAY_SIZE(fds); i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-	vtd_guest_free(&self->g);
-	vtd_cfs_cleanup(all_devs, all_iommus);
+	vtd_fixture_release(fds, &self->g, all_devs, all_iommus);
 }
 
 #define IOVA(_page)	(FS_IOVA + (_page) * PAGE_SIZE)
@@ -103,9 +98,9 @@ FIXTURE_TEARDOWN(vtd_subdev)
 
 static unsigned long pasid_of(const char *dev)
 {
-	unsigned long val = ~0UL;
+	unsigned long long val;
 
-	if (vtd_cfs_get("devices", dev, "pasid", &val))
+	if (emu_cfs_readu("devices", dev, "pasid", &val))
 		return ~0UL;
 	return val;
 }
@@ -141,21 +136,21 @@ TEST_F(vtd_subdev, pasid_assignment)
 	EXPECT_EQ(2, pasid_of("vtds_s3"));
 	/* A chosen one, taken already or not */
 	EXPECT_ERR(EEXIST, vtd_make_subdev("vtds_s4", P1, 0, 2));
-	EXPECT_ERR(EEXIST, vtd_cfs_set("devices", "vtds_s4", "enable", "1"));
-	ASSERT_OK(vtd_cfs_set("devices", "vtds_s4", "pasid", "200"));
-	ASSERT_OK(vtd_cfs_set("devices", "vtds_s4", "enable", "1"));
+	EXPECT_ERR(EEXIST, emu_cfs_write("devices", "vtds_s4", "enable", "1"));
+	ASSERT_OK(emu_cfs_write("devices", "vtds_s4", "pasid", "200"));
+	ASSERT_OK(emu_cfs_write("devices", "vtds_s4", "enable", "1"));
 	EXPECT_EQ(200, pasid_of("vtds_s4"));
 	ASSERT_OK(vtd_make_subdev("vtds_s5", P1, 0, 0));
 	EXPECT_EQ(3, pasid_of("vtds_s5"));
 	/* Read-only while enabled, like every attribute */
-	EXPECT_ERR(EBUSY, vtd_cfs_set("devices", "vtds_s5", "pasid", "7"));
+	EXPECT_ERR(EBUSY, emu_cfs_write("devices", "vtds_s5", "pasid", "7"));
 
 	/* Disabled: what was written; an automatic one is free again */
-	ASSERT_OK(vtd_cfs_set("devices", "vtds_s3", "enable", "0"));
+	ASSERT_OK(emu_cfs_write("devices", "vtds_s3", "enable", "0"));
 	EXPECT_EQ(0, pasid_of("vtds_s3"));
-	ASSERT_OK(vtd_cfs_set("devices", "vtds_s4", "enable", "0"));
+	ASSERT_OK(emu_cfs_write("devices", "vtds_s4", "enable", "0"));
 	EXPECT_EQ(200, pasid_of("vtds_s4"));
-	ASSERT_OK(vtd_cfs_set("devices", "vtds_s3", "enable", "1"));
+	ASSERT_OK(emu_cfs_write("devices", "vtds_s3", "enable", "1"));
 	EXPECT_EQ(2, pasid_of("vtds_s3"));
 
 	/* Shown in the topology with its parent */
@@ -196,9 +191,9 @@ TEST_F(vtd_subdev, pasid_assignment_skips_attached)
 	ASSERT_OK(vtd_dev_attach(p3, 1, self->h.ss));
 	EXPECT_ERR(ENOSPC, vtd_make_subdev("vtds_s5", "vtds_p3", 0, 0));
 	ASSERT_OK(vtd_dev_detach(p3, 1));
-	ASSERT_OK(vtd_cfs_set("devices", "vtds_s5", "enable", "1"));
+	ASSERT_OK(emu_cfs_write("devices", "vtds_s5", "enable", "1"));
 	EXPECT_EQ(1, pasid_of("vtds_s5"));
-	ASSERT_OK(vtd_cfs_rmdir("devices", "vtds_s5"));
+	ASSERT_OK(emu_cfs_rmdir("devices", "vtds_s5"));
 	close(p3);
 }
 
@@ -302,28 +297,28 @@ TEST_F(vtd_subdev, parent_pasid_taken)
 /* A parent with enabled sub-devices stays */
 TEST_F(vtd_subdev, parent_removal_busy)
 {
-	EXPECT_ERR(EBUSY, vtd_cfs_set("devices", P1, "enable", "0"));
-	EXPECT_ERR(EBUSY, vtd_cfs_rmdir("devices", P1));
+	EXPECT_ERR(EBUSY, emu_cfs_write("devices", P1, "enable", "0"));
+	EXPECT_ERR(EBUSY, emu_cfs_rmdir("devices", P1));
 	ASSERT_OK(vtd_dev_attach(self->p1, 0, self->h.ss));
 	EXPECT_EQ(ROUTE_SS, route(self->p1, 0));
 
 	/* Once its last sub-device is gone, it may go */
-	ASSERT_OK(vtd_cfs_set("devices", S1, "enable", "0"));
+	ASSERT_OK(emu_cfs_write("devices", S1, "enable", "0"));
 	EXPECT_ERR(ENODEV, vtd_dma_peek(self->s1, 0, self->data));
-	ASSERT_OK(vtd_cfs_set("devices", P1, "enable", "0"));
+	ASSERT_OK(emu_cfs_write("devices", P1, "enable", "0"));
 	EXPECT_ERR(ENODEV, vtd_dma_peek(self->p1, 0, self->data));
 	/* and the sub-device cannot come back without it */
-	EXPECT_ERR(ENODEV, vtd_cfs_set("devices", S1, "enable", "1"));
-	ASSERT_OK(vtd_cfs_set("devices", P1, "enable", "1"));
+	EXPECT_ERR(ENODEV, emu_cfs_write("devices", S1, "enable", "1"));
+	ASSERT_OK(emu_cfs_write("devices", P1, "enable", "1"));
 	/* (nor into group 9 while s2 is bound: the group has an owner) */
-	EXPECT_ERR(EBUSY, vtd_cfs_set("devices", S1, "enable", "1"));
+	EXPECT_ERR(EBUSY, emu_cfs_write("devices", S1, "enable", "1"));
 	close(self->s2);
 	self->s2 = -1;
-	ASSERT_OK(vtd_cfs_set("devices", S1, "enable", "1"));
-	ASSERT_OK(vtd_cfs_rmdir("devices", S1));
-	EXPECT_ERR(EBUSY, vtd_cfs_rmdir("devices", P2));
-	ASSERT_OK(vtd_cfs_rmdir("devices", S2));
-	EXPECT_OK(vtd_cfs_rmdir("devices", P2));
+	ASSERT_OK(emu_cfs_write("devices", S1, "enable", "1"));
+	ASSERT_OK(emu_cfs_rmdir("devices", S1));
+	EXPECT_ERR(EBUSY, emu_cfs_rmdir("devices", P2));
+	ASSERT_OK(emu_cfs_rmdir("devices", S2));
+	EXPECT_OK(emu_cfs_rmdir("devices", P2));
 }
 
 /* Unplugging an attached sub-device revokes it like any device */
@@ -335,7 +330,7 @@ TEST_F(vtd_subdev, unplug_attached)
 	ASSERT_OK(vtd_dev_attach(self->s2, 0, self->h.ss));
 	EXPECT_EQ(ROUTE_SS, route(self->p1, 1));
 
-	ASSERT_OK(vtd_cfs_set("devices", S1, "enable", "0"));
+	ASSERT_OK(emu_cfs_write("devices", S1, "enable", "0"));
 	EXPECT_ERR(ENODEV, vtd_dma_peek(self->s1, 0, self->data));
 	EXPECT_ERR(ENODEV, vtd_dev_attach(self->s1, 0, pt));
 	EXPECT_ERR(ENODEV, vtd_dev_detach(self->s1, 0));
@@ -350,7 +345,7 @@ TEST_F(vtd_subdev, unplug_attached)
 	ASSERT_OK(vtd_dev_detach(self->p1, 1));
 
 	/* rmdir of the other one, attached too */
-	ASSERT_OK(vtd_cfs_rmdir("devices", S2));
+	ASSERT_OK(emu_cfs_rmdir("devices", S2));
 	EXPECT_ERR(ENODEV, vtd_dma_peek(self->s2, 0, self->data));
 	EXPECT_EQ(ROUTE_NONE, route(self->p2, 1));
 	/* Nothing holds the HWPT any more */
@@ -400,7 +395,7 @@ TEST_F(vtd_subdev, parent_dma_while_sub_unplugged)
 	};
 	unsigned int i;
 
-	ASSERT_OK(vtd_cfs_make("devices", "vtds_s3",
+	ASSERT_OK(emu_cfs_make("devices", "vtds_s3",
 			       (const char * const[]){ "parent", P1, "pasid",
 						       "2", NULL }, false));
 	ASSERT_EQ(0, pthread_create(&d.thread, NULL, parent_dma_fn, &d));
@@ -408,12 +403,12 @@ TEST_F(vtd_subdev, parent_dma_while_sub_unplugged)
 		__u32 id;
 		int s3;
 
-		ASSERT_OK(vtd_cfs_set("devices", "vtds_s3", "enable", "1"));
+		ASSERT_OK(emu_cfs_write("devices", "vtds_s3", "enable", "1"));
 		s3 = vtd_dev_open_bind("vtds_s3", self->fd, &id);
 		ASSERT_LE(0, s3);
 		ASSERT_OK(vtd_dev_attach(s3, 0, self->h.fs));
 		usleep(5000);
-		ASSERT_OK(vtd_cfs_set("devices", "vtds_s3", "enable", "0"));
+		ASSERT_OK(emu_cfs_write("devices", "vtds_s3", "enable", "0"));
 		close(s3);
 	}
 	__atomic_store_n(&d.stop, true, __ATOMIC_RELEASE);
@@ -437,13 +432,13 @@ TEST_F(vtd_subdev, configfs_errors)
 #define try_sub(_errno, _what, ...) do {				\
 	const char * const __attrs[] = { __VA_ARGS__, NULL };		\
 									\
-	vtd_cfs_rmdir("devices", x);					\
+	emu_cfs_rmdir("devices", x);					\
 	EXPECT_RC_FOR(_what, -(_errno),					\
-		      vtd_cfs_make("devices", x, __attrs, true));	\
+		      emu_cfs_make("devices", x, __attrs, true));	\
 } while (0)
 
 	/* The parent: must exist, be enabled, and issue PASIDs */
-	ASSERT_OK(vtd_cfs_make("devices", "vtds_p3", p3, false));
+	ASSERT_OK(emu_cfs_make("devices", "vtds_p3", p3, false));
 	ASSERT_OK(vtd_make_dev("vtds_p0", INST, 0x30, 0, 0));
 	try_sub(ENODEV, "parent disabled", "parent", "vtds_p3");
 	try_sub(ENODEV, "no such parent", "parent", "vtds_nope");
@@ -468,13 +463,13 @@ TEST_F(vtd_subdev, configfs_errors)
 	try_sub(EBUSY, "PASID in use by the parent", "parent", P1, "pasid",
 		"5");
 	/* No PASID left to choose: a 1-bit parent has only PASID 1 */
-	ASSERT_OK(vtd_cfs_set("devices", "vtds_p3", "pasid_bits", "1"));
-	ASSERT_OK(vtd_cfs_set("devices", "vtds_p3", "id", "0x31"));
-	ASSERT_OK(vtd_cfs_set("devices", "vtds_p3", "enable", "1"));
+	ASSERT_OK(emu_cfs_write("devices", "vtds_p3", "pasid_bits", "1"));
+	ASSERT_OK(emu_cfs_write("devices", "vtds_p3", "id", "0x31"));
+	ASSERT_OK(emu_cfs_write("devices", "vtds_p3", "enable", "1"));
 	ASSERT_OK(vtd_make_subdev("vtds_s3", "vtds_p3", 0, 0));
 	EXPECT_EQ(1, pasid_of("vtds_s3"));
 	try_sub(ENOSPC, "no PASID left", "parent", "vtds_p3");
-	ASSERT_OK(vtd_cfs_rmdir("devices", "vtds_s3"));
+	ASSERT_OK(emu_cfs_rmdir("devices", "vtds_s3"));
 
 	/* Accepted: the parent's instance named, another parent's PASID 1,
 	 * and an id that clashes (a sub-device has none of its own)
@@ -485,11 +480,11 @@ TEST_F(vtd_subdev, configfs_errors)
 		"255");
 	EXPECT_EQ(255, pasid_of(x));
 	/* ... which a second sub-device of p2 may not take */
-	vtd_cfs_rmdir("devices", x);
+	emu_cfs_rmdir("devices", x);
 	try_sub(EEXIST, "s2's PASID", "parent", P2, "pasid", "1");
-	vtd_cfs_rmdir("devices", x);
-	vtd_cfs_rmdir("devices", "vtds_p0");
-	vtd_cfs_rmdir("devices", "vtds_p3");
+	emu_cfs_rmdir("devices", x);
+	emu_cfs_rmdir("devices", "vtds_p0");
+	emu_cfs_rmdir("devices", "vtds_p3");
 #undef try_sub
 }
 
