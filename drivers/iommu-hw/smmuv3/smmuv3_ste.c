@@ -174,13 +174,20 @@ void smmuv3_dev_attached(struct emu_dev *dev, u32 pasid,
 	smmuv3_master_switch(master, domain, NULL, NULL, 0);
 }
 
-/* A stream table entry for the device: abort until its first attach */
+/*
+ * A stream table entry for the device: abort until its first attach. A
+ * sub-device on a parent's PASID has no stream of its own (its requests
+ * carry the parent's StreamID), and this SMMU has no per-PASID entry it
+ * could program for one: refused.
+ */
 int smmuv3_probe_dev(struct emu_dev *dev)
 {
 	struct smmuv3 *smmu = to_smmuv3(dev->iommu);
 	struct smmuv3_master *master;
 	int rc;
 
+	if (dev->parent)
+		return -EOPNOTSUPP;
 	master = kzalloc(sizeof(*master), GFP_KERNEL);
 	if (!master)
 		return -ENOMEM;

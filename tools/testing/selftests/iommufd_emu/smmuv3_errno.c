@@ -34,6 +34,7 @@ static void sme_topology_down(void)
 {
 	unsigned int i;
 
+	emu_cfs_rmdir("devices", "sme_sub");
 	for (i = 0; i < NR_DEVS; i++)
 		emu_cfs_rmdir("devices", dev_names[i]);
 	emu_cfs_rmdir("iommus", "sme_x");
@@ -334,6 +335,27 @@ TEST_F(sme, nested_attach_needs_vdevice)
 static int sme_pasid_attach(int dfd, __u32 pasid, __u32 pt_id)
 {
 	return emu_dev_attach(dfd, VFIO_DEVICE_ATTACH_PASID, pasid, &pt_id);
+}
+
+/*
+ * A sub-device's requests carry its parent's StreamID and a PASID; this
+ * SMMU has no per-PASID entry it could own, so enabling one is refused
+ * (it used to fail with EEXIST, the parent's stream table slot), and the
+ * parent is left as it was.
+ */
+TEST_F(sme, sub_device_refused)
+{
+	const char *const kv[] = { "parent", "sme_xp", "pasid", "1", NULL };
+	unsigned long long enabled = 1;
+
+	ASSERT_OK(emu_cfs_make("devices", "sme_sub", kv, false));
+	EXPECT_ERR(EOPNOTSUPP, emu_cfs_write("devices", "sme_sub", "enable",
+					     "1"));
+	ASSERT_OK(emu_cfs_readu("devices", "sme_sub", "enable", &enabled));
+	EXPECT_EQ(0, enabled);
+	EXPECT_OK(emu_cfs_rmdir("devices", "sme_sub"));
+	/* The parent still works */
+	EXPECT_OK(sm_attach(self->dfd[XP], self->ioas));
 }
 
 /*
