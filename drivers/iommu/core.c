@@ -251,7 +251,7 @@ int emu_dev_add(struct emu_dev *dev, u32 group_tag)
 	if (dev->parent) {
 		rc = emu_dev_claim_route(dev);
 		if (rc)
-			goto out_unlock;
+			goto out_release;
 	}
 	if (group_tag) {
 		list_for_each_entry(iter, &emu_groups, node) {
@@ -291,6 +291,7 @@ out_unlock:
 			   NULL, 0);
 		mutex_unlock(&dev->parent->group->lock);
 	}
+out_release:
 	mutex_unlock(&emu_core_lock);
 	if (rc && dev->iommu->ops->release_dev)
 		dev->iommu->ops->release_dev(dev);
