@@ -194,12 +194,12 @@ static void nop_handler(int sig)
 	ASSERT_OK(vtd_fault_wait(self->fault_fd, _rec, WAIT_MS));	\
 } while (0)
 
-/* The end of a DMA whose request the kernel answered for us */
-#define expect_dma_dropped(_job) do {					\
-	int __rc = dma_job_finish(_job);				\
-									\
-	EXPECT_TRUE(__rc == -EIO || __rc == -ENODEV);			\
-} while (0)
+/*
+ * The end of a DMA whose request the kernel answered for us: the device
+ * was unplugged (ENODEV), or its HWPT was detached or replaced (EIO).
+ */
+#define expect_dma_unplugged(_job) EXPECT_ERR(ENODEV, dma_job_finish(_job))
+#define expect_dma_detached(_job) EXPECT_ERR(EIO, dma_job_finish(_job))
 
 /* A write straddling a hole: fault, fix, SUCCESS, the write completes */
 TEST_F(vtd_iopf, rid_write_success)
@@ -569,7 +569,7 @@ TEST_F(vtd_iopf, group_unplugged)
 
 	start_group_read(&job, recs, buf);
 	ASSERT_OK(emu_cfs_write("devices", DEV, "enable", "0"));
-	expect_dma_dropped(&job);
+	expect_dma_unplugged(&job);
 	EXPECT_ERR(EINVAL, mock_respond(self->fault_fd, recs[0].cookie,
 					IOMMUFD_PAGE_RESP_SUCCESS));
 	EXPECT_OK(emu_destroy(self->fd, self->iopf));
@@ -633,10 +633,10 @@ TEST_F(vtd_iopf, detach_while_waiting)
 
 	start_faulting_read(&job, &rec, &c);
 	ASSERT_OK(vtd_dev_attach(self->dfd, 0, self->plain));
-	expect_dma_dropped(&job);
+	expect_dma_detached(&job);
 	start_faulting_read(&job, &rec, &c);
 	ASSERT_OK(vtd_dev_detach(self->dfd, 0));
-	expect_dma_dropped(&job);
+	expect_dma_detached(&job);
 	/* Nothing waits any more: the HWPT can go */
 	EXPECT_OK(emu_destroy(self->fd, self->iopf));
 }
@@ -682,7 +682,7 @@ TEST_F(vtd_iopf, unplug_while_waiting)
 
 	start_faulting_read(&job, &rec, &c);
 	ASSERT_OK(emu_cfs_write("devices", DEV, "enable", "0"));
-	expect_dma_dropped(&job);
+	expect_dma_unplugged(&job);
 	EXPECT_ERR(ENODEV, vtd_dma_peek(self->dfd, 0, IOVA(0)));
 	EXPECT_OK(emu_destroy(self->fd, self->iopf));
 }
@@ -714,7 +714,7 @@ TEST_F(vtd_iopf, unplug_one_of_a_group_while_waiting)
 	EXPECT_EQ(a_id, rec.dev_id);
 
 	ASSERT_OK(emu_cfs_write("devices", GRP_A, "enable", "0"));
-	expect_dma_dropped(&job);
+	expect_dma_unplugged(&job);
 	EXPECT_ERR(EINVAL, mock_respond(self->fault_fd, rec.cookie,
 					IOMMUFD_PAGE_RESP_SUCCESS));
 	/* The other member still translates through the HWPT */
