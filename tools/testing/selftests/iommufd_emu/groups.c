@@ -56,6 +56,7 @@ static const char *const all_devs[] = {
 	"grp_a", "grp_b", "grp_c", "grp_d", "grp_v", "grp_w", "grp_s44d",
 	"grp_s32d", "grp_v57d", "grp_vnpd", NULL,
 };
+
 static const char *const all_iommus[] = {
 	SMMU, VTD, "grp_s44", "grp_s32", "grp_v57", "grp_vnp", NULL,
 };
